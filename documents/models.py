@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from wms.db import NamedIndex
+
+
+class DocType(models.TextChoices):
+    RECEIPT = "receipt", "receipt"
+    SHIPMENT = "shipment", "shipment"
+    TRANSFER = "transfer", "transfer"
+    ADJUSTMENT = "adjustment", "adjustment"
+    COUNT = "count", "count"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "draft"
+    POSTED = "posted", "posted"
+    CANCELLED = "cancelled", "cancelled"
+
+
+NUMBER_PREFIX = {
+    DocType.RECEIPT: "RCV",
+    DocType.SHIPMENT: "SHP",
+    DocType.TRANSFER: "TRF",
+    DocType.ADJUSTMENT: "ADJ",
+    DocType.COUNT: "CNT",
+}
+
+
+class Document(models.Model):
+    # Set from the primary key by documents.services.document_create in the same transaction
+    # as the insert, so it is never empty once committed (NULL, unlike "", can be unique).
+    number = models.CharField(max_length=32, unique=True, null=True, editable=False)  # noqa: DJ001
+    doc_type = models.CharField(max_length=16, choices=DocType.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.PROTECT, related_name="documents"
+    )
+    destination_warehouse = models.ForeignKey(
+        "warehouses.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="incoming_documents",
+        null=True,
+        blank=True,
+        help_text="Transfers only: where the goods go.",
+    )
+    reference = models.CharField(max_length=100, blank=True, db_index=True)
+    note = models.TextField(blank=True)
+    # Indexed through ix_documents_created_by_created_at, which leads with this column.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        db_table = "documents"
+        ordering = ["-id"]
+        permissions = [
+            ("post_document", "Can post documents"),
+            ("cancel_document", "Can cancel documents"),
+            ("post_stock_correction", "Can post adjustments and counts"),
+        ]
+        indexes = [
+            NamedIndex(fields=["status", "created_at"], name="ix_documents_status_created_at"),
+            NamedIndex(fields=["doc_type", "status"], name="ix_documents_type_status"),
+            NamedIndex(
+                fields=["created_by", "created_at"], name="ix_documents_created_by_created_at"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(doc_type__in=DocType.values), name="check_documents_doc_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="check_documents_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(doc_type=DocType.TRANSFER, destination_warehouse__isnull=False)
+                | (~Q(doc_type=DocType.TRANSFER) & Q(destination_warehouse__isnull=True)),
+                name="check_documents_destination_transfer_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(destination_warehouse__isnull=True)
+                | ~Q(destination_warehouse=F("warehouse")),
+                name="check_documents_destination_differs",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.POSTED) | Q(posted_at__isnull=False),
+                name="check_documents_posted_has_posted_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CANCELLED) | Q(cancelled_at__isnull=False),
+                name="check_documents_cancelled_has_cancelled_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.get_doc_type_display()} (new)"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+class DocumentLine(models.Model):
+    # Indexed through uq_document_lines_document_product, which leads with this column.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, related_name="document_lines"
+    )
+    # Signed for adjustments, the counted quantity for counts; the rules per type live in
+    # documents.services.
+    quantity = models.BigIntegerField()
+
+    class Meta:
+        db_table = "document_lines"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "product"], name="uq_document_lines_document_product"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"

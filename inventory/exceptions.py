@@ -1,0 +1,30 @@
+from dataclasses import asdict, dataclass
+
+from wms.exceptions import DomainError
+
+
+@dataclass(frozen=True)
+class Shortage:
+    product: int
+    warehouse: int
+    requested: int
+    available: int
+
+
+class InsufficientStock(DomainError):
+    """Some lines would take more than a warehouse holds. Nothing was changed."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[Shortage], message: str):
+        super().__init__(message)
+        self.shortages = shortages
+
+    def details(self) -> dict:
+        return {"shortages": [asdict(s) for s in self.shortages]}
+
+
+class StockLimitExceeded(DomainError):
+    """A quantity would pass the largest number the stock columns hold."""
+
+    code = "stock_limit_exceeded"

@@ -1,0 +1,150 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from wms.db import NamedIndex
+
+
+class Unit(models.TextChoices):
+    PIECE = "pcs", "piece"
+    BOX = "box", "box"
+    PACK = "pack", "pack"
+    PALLET = "pallet", "pallet"
+    KILOGRAM = "kg", "kilogram"
+    LITRE = "l", "litre"
+    METRE = "m", "metre"
+
+
+class Product(models.Model):
+    Unit = Unit
+
+    sku = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PIECE)
+    price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "products"
+        ordering = ["sku"]
+        indexes = [NamedIndex(fields=["name"], name="ix_products_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="check_product_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sku=""), name="check_products_sku_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="check_products_unit_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} — {self.name}"
+
+
+class WarehouseInventory(models.Model):
+    """Stock of one product in one warehouse. Changed only by inventory.services.stock_apply."""
+
+    # The unique (warehouse, product) index leads with warehouse, so no separate index for it.
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.PROTECT, related_name="stock", db_index=False
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock")
+    quantity = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "warehouse_inventory"
+        verbose_name = "stock"
+        verbose_name_plural = "stock"
+        ordering = ["warehouse_id", "product_id"]
+        constraints = [
+            # A unique constraint is backed by a unique index of the same name in PostgreSQL:
+            # this is the guide's lookup index and the race-free upsert target at once.
+            models.UniqueConstraint(
+                fields=["warehouse", "product"], name="ix_warehouse_inventory_warehouse_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0),
+                name="check_warehouse_inventory_quantity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.quantity}"
+
+
+class Inventory(models.Model):
+    """A product's total over all warehouses, kept equal to the sum of its stock rows."""
+
+    product = models.OneToOneField(
+        Product, on_delete=models.PROTECT, primary_key=True, related_name="total"
+    )
+    quantity = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "inventory"
+        verbose_name = "product total"
+        verbose_name_plural = "product totals"
+        ordering = ["product_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="check_inventory_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.quantity}"
+
+
+class StockMovement(models.Model):
+    """The append-only ledger. Rows are only ever inserted (a trigger refuses the rest)."""
+
+    # String references: the ledger names the document that caused a movement, while the
+    # inventory code never imports the documents app.
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="movements"
+    )
+    document_line = models.ForeignKey(
+        "documents.DocumentLine", on_delete=models.PROTECT, related_name="movements"
+    )
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
+    quantity = models.BigIntegerField(help_text="Signed: positive into the warehouse.")
+    is_reversal = models.BooleanField(
+        default=False, help_text="Written by cancelling a posted document."
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "stock_movements"
+        ordering = ["-id"]
+        indexes = [
+            # (x, id) serves both the filter and the keyset page order.
+            NamedIndex(fields=["product", "id"], name="ix_stock_movements_product_id"),
+            NamedIndex(fields=["warehouse", "id"], name="ix_stock_movements_warehouse_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0), name="check_stock_movements_quantity_not_zero"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity:+d} of {self.product_id} @ {self.warehouse_id}"

@@ -1,0 +1,61 @@
+import pytest
+from django.conf import settings
+
+from documents.services import LineInput, document_create, document_post
+from inventory.models import Inventory, WarehouseInventory
+from tests.factories import ProductFactory, WarehouseFactory
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+postgres_only = pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="needs PostgreSQL (row locks, constraints, timeouts); set DATABASE_URL to run it",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(postgres_only)
+
+
+@pytest.fixture
+def warehouse(db):
+    return WarehouseFactory()
+
+
+@pytest.fixture
+def other_warehouse(db):
+    return WarehouseFactory()
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory()
+
+
+def make_document(doc_type, warehouse, lines, destination=None, **kwargs):
+    """A draft from [(product, quantity), ...]."""
+    return document_create(
+        doc_type=doc_type,
+        warehouse_id=warehouse.pk,
+        destination_warehouse_id=destination.pk if destination else None,
+        lines=[LineInput(p.pk, q) for p, q in lines],
+        **kwargs,
+    )
+
+
+def post(doc_type, warehouse, lines, destination=None, user=None):
+    """Create and post a document; returns it posted."""
+    document = make_document(doc_type, warehouse, lines, destination)
+    return document_post(document_id=document.pk, user=user)
+
+
+def stock(warehouse, product) -> int:
+    row = WarehouseInventory.objects.filter(warehouse=warehouse, product=product).first()
+    return row.quantity if row else 0
+
+
+def total(product) -> int:
+    row = Inventory.objects.filter(product=product).first()
+    return row.quantity if row else 0
