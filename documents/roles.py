@@ -1,0 +1,51 @@
+"""The two staff roles, as Django groups, shared by the API and the admin."""
+
+CLERK = "Warehouse clerk"
+MANAGER = "Warehouse manager"
+
+_VIEW_EVERYTHING = [
+    "warehouses.view_warehouse",
+    "inventory.view_product",
+    "inventory.view_warehouseinventory",
+    "inventory.view_inventory",
+    "inventory.view_stockmovement",
+    "documents.view_document",
+    "documents.view_documentline",
+]
+_DRAFTS = [
+    "documents.add_document",
+    "documents.change_document",
+    "documents.delete_document",
+    "documents.add_documentline",
+    "documents.change_documentline",
+    "documents.delete_documentline",
+]
+
+ROLE_PERMISSIONS = {
+    # Receives, ships and moves goods; corrections and cancelling are left to a manager.
+    CLERK: [*_VIEW_EVERYTHING, *_DRAFTS, "documents.post_document"],
+    MANAGER: [
+        *_VIEW_EVERYTHING,
+        *_DRAFTS,
+        "documents.post_document",
+        "documents.post_stock_correction",
+        "documents.cancel_document",
+        "inventory.add_product",
+        "inventory.change_product",
+        "warehouses.add_warehouse",
+        "warehouses.change_warehouse",
+    ],
+}
+
+
+def sync_roles(group_model, permission_model) -> None:
+    """Create or update the role groups so that each has exactly its permissions."""
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
