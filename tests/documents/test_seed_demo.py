@@ -1,0 +1,22 @@
+import pytest
+from django.core.management import call_command
+
+from documents.models import DocType, Document, Status
+from inventory.models import StockMovement
+from inventory.selectors import stock_mismatches
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_posts_every_type_and_is_idempotent():
+    call_command("seed_demo")
+    posted_types = set(
+        Document.objects.filter(status=Status.POSTED).values_list("doc_type", flat=True)
+    )
+    counts = (Document.objects.count(), StockMovement.objects.count())
+
+    call_command("seed_demo")
+
+    assert posted_types == set(DocType.values)
+    assert (Document.objects.count(), StockMovement.objects.count()) == counts
+    assert stock_mismatches() == []
