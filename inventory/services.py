@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import DataError, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import BigIntegerField, Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -101,14 +101,7 @@ def _apply(changes: Sequence[StockChange], document_id: int, is_reversal: bool):
         return []
 
     now = timezone.now()
-    WarehouseInventory.objects.filter(pk__in=[locked[k][0] for k in deltas]).update(
-        quantity=F("quantity")
-        + Case(
-            *(When(pk=locked[k][0], then=Value(d)) for k, d in deltas.items()),
-            output_field=BigIntegerField(),
-        ),
-        updated_at=now,
-    )
+    _add_quantities(WarehouseInventory, {locked[k][0]: d for k, d in deltas.items()}, now)
 
     per_product: dict[int, int] = defaultdict(int)
     for (_, product_id), delta in deltas.items():
@@ -123,14 +116,7 @@ def _apply(changes: Sequence[StockChange], document_id: int, is_reversal: bool):
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        Inventory.objects.filter(pk__in=per_product).update(
-            quantity=F("quantity")
-            + Case(
-                *(When(pk=p, then=Value(d)) for p, d in per_product.items()),
-                output_field=BigIntegerField(),
-            ),
-            updated_at=now,
-        )
+        _add_quantities(Inventory, per_product, now)
 
     line_of = {c.key: c.document_line_id for c in changes}
     return StockMovement.objects.bulk_create(
@@ -146,6 +132,29 @@ def _apply(changes: Sequence[StockChange], document_id: int, is_reversal: bool):
             )
             for (w, p), delta in sorted(deltas.items())
         ]
+    )
+
+
+def _add_quantities(model, deltas: dict[int, int], now) -> None:
+    """Add ``deltas`` ({primary key: delta}) to the quantity column in one statement."""
+    if connection.vendor == "postgresql":
+        # A join against two arrays: linear in the rows and always two parameters, where a
+        # CASE with one branch per row is quadratic (each row walks the branches).
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET quantity = t.quantity + d.delta, updated_at = %s "
+                f"FROM unnest(%s::bigint[], %s::bigint[]) AS d(pk, delta) WHERE t.{pk} = d.pk",
+                [now, list(deltas), list(deltas.values())],
+            )
+        return
+    model.objects.filter(pk__in=deltas).update(
+        quantity=F("quantity")
+        + Case(
+            *(When(pk=pk, then=Value(d)) for pk, d in deltas.items()),
+            output_field=BigIntegerField(),
+        ),
+        updated_at=now,
     )
 
 

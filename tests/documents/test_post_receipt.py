@@ -1,7 +1,8 @@
 import pytest
 
 from documents.models import Status
-from documents.services import document_post
+from documents.services import MAX_QUANTITY, document_post
+from inventory.exceptions import StockLimitExceeded
 from inventory.models import StockMovement
 from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory
@@ -45,3 +46,13 @@ def test_number_has_the_type_prefix(warehouse, product):
     document_post(document_id=document.pk)
     document.refresh_from_db()
     assert document.number == f"RCV-{document.pk:06d}"
+
+
+@pytest.mark.postgres
+def test_stock_past_the_column_limit_is_refused_and_changes_nothing(warehouse, product):
+    post("receipt", warehouse, [(product, MAX_QUANTITY)])
+    document = make_document("receipt", warehouse, [(product, 1)])
+    with pytest.raises(StockLimitExceeded):
+        document_post(document_id=document.pk)
+    assert stock(warehouse, product) == MAX_QUANTITY
+    assert not document.movements.exists()
