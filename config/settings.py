@@ -23,6 +23,8 @@ if not DEBUG:
     from wms.security import require_strong_secret_key
 
     require_strong_secret_key(SECRET_KEY)
+# Old keys still accepted for signatures while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # --- end secret key -------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
