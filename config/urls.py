@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 # --- Platform: health, liveness, metrics (wms) ------------------------------------------------
-from wms.metrics import metrics_view
-from wms.views import health, healthz
+from wms.views import health, healthz, metrics_view
 
 handler500 = "wms.views.server_error"
 # --- end platform -------------------------------------------------------------------------------

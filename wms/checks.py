@@ -3,7 +3,7 @@ from django.core.checks import Error, register
 
 @register()
 def metrics_allowed_ips(app_configs, **kwargs):
-    from wms.metrics import allowed_networks
+    from wms.views import allowed_networks
 
     try:
         allowed_networks()

@@ -1,14 +1,20 @@
-"""Health endpoints and the last-resort error handler."""
+"""Health endpoints, /metrics, and the last-resort error handler."""
 
+import ipaddress
 import logging
+import os
 import sys
 
+import prometheus_client
 from django.conf import settings
 from django.db import DatabaseError, connections
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as django_server_error
+from prometheus_client import multiprocess
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 import wms
 from wms.backends.postgresql.base import limited_wait
@@ -60,3 +66,49 @@ def server_error(request):
     if exc is not None and is_database_unavailable(exc):
         return database_unavailable_response(exc)
     return django_server_error(request)
+
+
+def _registry():
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return registry
+    return prometheus_client.REGISTRY
+
+
+def allowed_networks() -> list:
+    """METRICS_ALLOWED_IPS as networks (a bare address is a network of one)."""
+    return [ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS]
+
+
+def _address_allowed(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in allowed_networks())
+
+
+def _staff_token(request) -> bool:
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    return bool(found and found[0].is_staff)
+
+
+@require_GET
+def metrics_view(request):
+    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token."""
+    if not (_address_allowed(request.META.get("REMOTE_ADDR", "")) or _staff_token(request)):
+        return JsonResponse(
+            {
+                "detail": "Metrics are readable by staff tokens or from allowed addresses only.",
+                "code": "permission_denied",
+            },
+            status=403,
+        )
+    return HttpResponse(
+        prometheus_client.generate_latest(_registry()),
+        content_type=prometheus_client.CONTENT_TYPE_LATEST,
+    )
