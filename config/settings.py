@@ -17,6 +17,16 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
+# --- Secret key -----------------------------------------------------------------------------------
+# With DEBUG off a missing or weak key stops every process at startup, with the fix in the message.
+if not DEBUG:
+    from wms.security import require_strong_secret_key
+
+    require_strong_secret_key(SECRET_KEY)
+# Old keys still accepted for signatures while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# --- end secret key -------------------------------------------------------------------------------
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -31,6 +41,11 @@ INSTALLED_APPS = [
     "documents",
 ]
 
+# --- Platform apps --------------------------------------------------------------------------------
+# django_prometheus: request and query metrics; authtoken: staff tokens may read /metrics.
+INSTALLED_APPS += ["django_prometheus", "rest_framework.authtoken"]
+# --- end platform apps ----------------------------------------------------------------------------
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -40,6 +55,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- Platform middleware --------------------------------------------------------------------------
+# Request ids outermost, so that every response (errors and 429s included) carries one and every
+# log line of the request has it; the Prometheus pair brackets everything else; whitenoise serves
+# the admin's static files right after the security headers; database outages become 503s.
+MIDDLEWARE = [
+    "wms.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "wms.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+# --- end platform middleware ----------------------------------------------------------------------
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -65,6 +97,62 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Database runtime: pool, timeouts, PgBouncer, read replica ------------------------------------
+# On PostgreSQL: Django's native psycopg pool, one per process (so per gunicorn worker).
+#   min_size     = DB_POOL_SIZE                    connections opened at start and kept
+#   max_size     = DB_POOL_SIZE + DB_MAX_OVERFLOW  the ceiling under a burst
+#   timeout      = DB_POOL_TIMEOUT                 wait for a free connection, then 503
+#   max_lifetime = DB_POOL_RECYCLE                 connections are replaced after this age
+#   check        = ConnectionPool.check_connection (CONN_HEALTH_CHECKS: tested before use)
+# docs/operations.md has the sizing rule. DB_POOL_SIZE=0 turns the pool off.
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=20)
+DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=10)
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=30)
+DB_POOL_RECYCLE = env.float("DB_POOL_RECYCLE", default=3600)
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=10)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=30)
+# PgBouncer in transaction pooling mode: no server-side cursors, and no startup options (it
+# refuses them): set statement_timeout on the database role instead (docs/operations.md).
+DB_PGBOUNCER = env.bool("DB_PGBOUNCER", default=False)
+# A seconds bound for /health's database check, far below the pool's timeout.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2)
+
+
+def _postgres_runtime(database: dict) -> dict:
+    """Pool and timeouts for one PostgreSQL alias (DATABASE_URL's own sslmode etc. are kept)."""
+    database["ENGINE"] = "wms.backends.postgresql"
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        options["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+    database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+    database["CONN_HEALTH_CHECKS"] = True
+    if DB_POOL_SIZE > 0:
+        options["pool"] = {
+            "min_size": DB_POOL_SIZE,
+            "max_size": DB_POOL_SIZE + DB_MAX_OVERFLOW,
+            "timeout": DB_POOL_TIMEOUT,
+            "max_lifetime": DB_POOL_RECYCLE,
+            # Give up on a failed reconnection soon, so the next request starts a fresh attempt
+            # and the pool recovers quickly once the database is back.
+            "reconnect_timeout": 30,
+        }
+    return database
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _postgres_runtime(DATABASES["default"])
+
+# Optional read replica for reporting reads (wms.routers.ReplicaRouter); postings never go there.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _postgres_runtime(env.db_url("DATABASE_REPLICA_URL"))
+    # Tests use the primary's test database under the replica's name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["wms.routers.ReplicaRouter"]
+# --- end database runtime -------------------------------------------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -79,3 +167,44 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Static files in production -------------------------------------------------------------------
+# whitenoise serves the admin's files from STATIC_ROOT (`manage.py collectstatic`), compressed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Where nothing was collected (development, tests) the files are served from the apps directly.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
+# --- end static files -----------------------------------------------------------------------------
+
+# --- Security -------------------------------------------------------------------------------------
+# Secure by default whenever DEBUG is off; each can be switched by its own variable, e.g. to serve
+# plain HTTP on purpose on a private network. /health, /healthz and /metrics are never
+# redirected, so probes and scrapers can use plain HTTP inside the cluster.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^healthz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+SECURE_PROXY_SSL_HEADER = (
+    tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# --- end security ---------------------------------------------------------------------------------
+
+# --- Logging and metrics --------------------------------------------------------------------------
+from wms.log import logging_config  # noqa: E402  (after the settings it does not need)
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").lower()
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+# /metrics is readable from these addresses or networks, or with a staff user's API token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# --- end logging and metrics ----------------------------------------------------------------------

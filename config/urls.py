@@ -1,6 +1,16 @@
 from django.contrib import admin
 from django.urls import path
 
+# --- Platform: health, liveness, metrics (wms) ------------------------------------------------
+from wms.views import health, healthz, metrics_view
+
+handler500 = "wms.views.server_error"
+# --- end platform -------------------------------------------------------------------------------
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # --- Platform: no authentication, no rate limit, no HTTPS redirect (SECURE_REDIRECT_EXEMPT)
+    path("health", health, name="health"),
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -148,3 +148,43 @@ class DocumentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} × {self.quantity}"
+
+
+class PostingFailure(models.Model):
+    """An attempt to post a document that was refused or failed, for ops statistics.
+
+    Written by documents.services.document_post after the posting's own transaction has rolled
+    back. Rows older than 90 days are deleted by ``manage.py prune_posting_failures`` (run it
+    daily; docs/operations.md).
+    """
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posting_failures",
+    )
+    # The document as it was, so the row still says something once a draft is deleted.
+    document_number = models.CharField(max_length=32, blank=True)
+    doc_type = models.CharField(max_length=16, blank=True)
+    reason = models.CharField(max_length=40)
+    message = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "document_post_failures"
+        ordering = ["-id"]
+        indexes = [
+            NamedIndex(fields=["created_at"], name="ix_document_post_failures_created_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_number or '?'}: {self.reason}"

@@ -10,14 +10,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 
 from documents.exceptions import DocumentStateError, EmptyDocument
-from documents.models import NUMBER_PREFIX, DocType, Document, DocumentLine, Status
+from documents.models import (
+    NUMBER_PREFIX,
+    DocType,
+    Document,
+    DocumentLine,
+    PostingFailure,
+    Status,
+)
 from inventory.models import Product, StockMovement
 from inventory.services import StockChange, stock_apply
 from warehouses.models import Warehouse
+from wms import metrics
+from wms.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -242,26 +251,74 @@ def document_post(*, document_id: int, user=None) -> Document:
     """Move the stock of a draft, all or nothing, and mark it posted.
 
     Raises Document.DoesNotExist, PermissionDenied, DocumentStateError (not a draft),
-    EmptyDocument, InsufficientStock (every shortage listed) or StockLimitExceeded.
+    EmptyDocument, InsufficientStock (every shortage listed) or StockLimitExceeded. Every
+    failure is counted and recorded as a PostingFailure once the posting has rolled back.
     """
-    with transaction.atomic():
-        document = _lock(document_id)
-        _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
-        if document.status != Status.DRAFT:
-            raise DocumentStateError(
-                f"{document.number} is already {document.status}; only drafts can be posted.",
-                status=document.status,
+    try:
+        with transaction.atomic():
+            document = _lock(document_id)
+            _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
+            if document.status != Status.DRAFT:
+                raise DocumentStateError(
+                    f"{document.number} is already {document.status}; only drafts can be posted.",
+                    status=document.status,
+                )
+            lines = list(document.lines.values_list("id", "product_id", "quantity"))
+            if not lines:
+                raise EmptyDocument(f"{document.number} has no lines to post.")
+            movements = stock_apply(
+                changes=_stock_changes(document, lines), document_id=document.pk
             )
-        lines = list(document.lines.values_list("id", "product_id", "quantity"))
-        if not lines:
-            raise EmptyDocument(f"{document.number} has no lines to post.")
-        stock_apply(changes=_stock_changes(document, lines), document_id=document.pk)
-        document.status = Status.POSTED
-        document.posted_at = timezone.now()
-        document.posted_by = user
-        document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+            document.status = Status.POSTED
+            document.posted_at = timezone.now()
+            document.posted_by = user
+            document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+    except Exception as exc:
+        _record_post_failure(document_id, user, exc)
+        raise
+    # Counted when the posting is committed: inside a caller's transaction that may still roll
+    # back, the counters must not run ahead of the database.
+    transaction.on_commit(
+        lambda: metrics.document_posted(doc_type=document.doc_type, movements=len(movements))
+    )
     logger.info("Document %s posted (%d lines)", document.number, len(lines))
     return document
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return exc.code
+    if isinstance(exc, PermissionDenied):
+        return "permission_denied"
+    if isinstance(exc, Document.DoesNotExist):
+        return "not_found"
+    if isinstance(exc, ValidationError):
+        return "invalid"
+    if isinstance(exc, OperationalError):
+        return "database_unavailable"
+    return "error"
+
+
+def _record_post_failure(document_id: int, user, exc: Exception) -> None:
+    reason = _failure_reason(exc)
+    metrics.POST_FAILURES.labels(reason=reason).inc()
+    if reason == "database_unavailable" or transaction.get_connection().needs_rollback:
+        return  # nowhere to write it now; the metric and the log have it
+    try:
+        # A savepoint of its own: if even this fails, a caller's transaction stays usable and
+        # the original error is the one that propagates.
+        with transaction.atomic():
+            document = Document.objects.filter(pk=document_id).only("number", "doc_type").first()
+            PostingFailure.objects.create(
+                document=document,
+                document_number=(document.number or "") if document else "",
+                doc_type=document.doc_type if document else "",
+                reason=reason,
+                message=(getattr(exc, "message", None) or str(exc))[:2000],
+                user=user if getattr(user, "pk", None) else None,
+            )
+    except DatabaseError:
+        logger.exception("Could not record the failed posting of document %s", document_id)
 
 
 def _stock_changes(document: Document, lines) -> list[StockChange]:
@@ -308,5 +365,6 @@ def document_cancel(*, document_id: int, user=None) -> Document:
         document.cancelled_at = timezone.now()
         document.cancelled_by = user
         document.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    transaction.on_commit(lambda: metrics.STOCK_MOVEMENTS.inc(reversed_count))
     logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)
     return document

@@ -5,7 +5,7 @@ from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, WarehouseInventory
 from tests.factories import ProductFactory, WarehouseFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 postgres_only = pytest.mark.skipif(
     not ON_POSTGRES,

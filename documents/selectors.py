@@ -1,0 +1,54 @@
+"""Reads about documents for reports and ops, on the read replica when there is one."""
+
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+
+from documents.models import Document, PostingFailure
+from inventory.models import StockMovement
+from wms.routers import reporting
+
+
+def posted_per_hour(*, since: datetime, until: datetime) -> list[tuple[datetime, int]]:
+    """Documents posted in each hour of [since, until) that saw any, oldest first."""
+    with reporting():
+        rows = (
+            Document.objects.filter(posted_at__gte=since, posted_at__lt=until)
+            .annotate(hour=TruncHour("posted_at"))
+            .values_list("hour")
+            .annotate(n=Count("id"))
+            .order_by("hour")
+        )
+        return [(hour, n) for hour, n in rows]
+
+
+def posted_by_type(*, since: datetime, until: datetime) -> dict[str, int]:
+    with reporting():
+        rows = (
+            Document.objects.filter(posted_at__gte=since, posted_at__lt=until)
+            .values_list("doc_type")
+            .annotate(n=Count("id"))
+            .order_by("doc_type")
+        )
+        return dict(rows)
+
+
+def movement_counts(*, since: datetime, until: datetime) -> dict[str, int]:
+    """Ledger rows written in [since, until): by postings and by cancellations (reversals)."""
+    with reporting():
+        return StockMovement.objects.filter(created_at__gte=since, created_at__lt=until).aggregate(
+            movements=Count("id", filter=Q(is_reversal=False)),
+            reversals=Count("id", filter=Q(is_reversal=True)),
+        )
+
+
+def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str, int]:
+    with reporting():
+        rows = (
+            PostingFailure.objects.filter(created_at__gte=since, created_at__lt=until)
+            .values_list("reason")
+            .annotate(n=Count("id"))
+            .order_by("reason")
+        )
+        return dict(rows)

@@ -1,0 +1,68 @@
+"""Pool and timeouts on real PostgreSQL connections."""
+
+import pytest
+from django.db import connection
+
+from tests.wms.helpers import project_env, run_snippet, url_of_test_database
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def test_every_connection_carries_the_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
+
+
+def test_every_connection_carries_the_connect_timeout():
+    connection.ensure_connection()
+    assert connection.connection.info.get_parameters()["connect_timeout"] == "10"
+
+
+def test_the_pool_is_sized_from_the_guide_variables():
+    pool = connection.pool
+    assert (pool.min_size, pool.max_size) == (20, 30)
+    assert pool.timeout == 30
+    assert pool.max_lifetime == 3600
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True  # checked before use
+    assert connection.settings_dict["CONN_MAX_AGE"] == 0
+
+
+def test_a_statement_past_the_timeout_is_cancelled():
+    env = project_env(
+        DATABASE_URL=url_of_test_database(), DB_STATEMENT_TIMEOUT="1", DB_POOL_SIZE="1"
+    )
+    outcome = run_snippet(
+        """
+from django.db import OperationalError, connection
+with connection.cursor() as cursor:
+    cursor.execute("SHOW statement_timeout")
+    shown = cursor.fetchone()[0]
+    started = time.monotonic()
+    try:
+        cursor.execute("SELECT pg_sleep(5)")
+        error = None
+    except OperationalError as exc:
+        error = str(exc)
+print(json.dumps({"shown": shown, "error": error, "elapsed": time.monotonic() - started}))
+""",
+        env=env,
+    )
+    assert outcome["shown"] == "1s"
+    assert "statement timeout" in outcome["error"]
+    assert outcome["elapsed"] < 3
+
+
+def test_pool_can_be_turned_off():
+    env = project_env(DATABASE_URL=url_of_test_database(), DB_POOL_SIZE="0")
+    outcome = run_snippet(
+        """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SHOW statement_timeout")
+    shown = cursor.fetchone()[0]
+print(json.dumps({"pool": connection.pool is not None, "shown": shown}))
+""",
+        env=env,
+    )
+    assert outcome == {"pool": False, "shown": "30s"}

@@ -1,0 +1,36 @@
+"""`manage.py check --deploy --fail-level WARNING` passes with a production environment."""
+
+from tests.wms.helpers import project_env, run_manage
+
+PRODUCTION = {
+    "DEBUG": "False",
+    "ALLOWED_HOSTS": "wms.example.com",
+    "DATABASE_URL": "postgres://wms@db.internal:5432/warehouse_db?sslmode=require",
+}
+
+
+def test_deploy_check_passes_in_production():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=project_env(**PRODUCTION)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_switching_https_off_is_possible_and_the_deploy_check_says_so():
+    env = project_env(**PRODUCTION, SECURE_SSL_REDIRECT="False", SECURE_HSTS_SECONDS="0")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
+    assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
+
+
+def test_settings_are_secure_by_default_with_debug_off(settings):
+    # The test run itself has DEBUG off and no overrides.
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.SESSION_COOKIE_SECURE is True
+    assert settings.CSRF_COOKIE_SECURE is True
+    assert settings.SECURE_HSTS_SECONDS >= 31536000
+    assert settings.X_FRAME_OPTIONS == "DENY"
+    assert settings.SECURE_CONTENT_TYPE_NOSNIFF is True
+    assert settings.SECURE_REFERRER_POLICY == "same-origin"

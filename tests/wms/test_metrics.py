@@ -1,0 +1,100 @@
+"""/metrics: who may read it, and the business counters it shows."""
+
+import pytest
+from prometheus_client import REGISTRY
+from rest_framework.authtoken.models import Token
+
+from documents.services import document_cancel, document_post
+from inventory.exceptions import InsufficientStock
+from tests.conftest import make_document, post
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def value(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def token_for(**user_fields) -> str:
+    return Token.objects.create(user=UserFactory(**user_fields)).key
+
+
+def test_readable_from_an_allowed_address(client):
+    client.get("/healthz")
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    for family in (
+        "django_http_requests_latency_seconds_by_view_method_bucket",
+        "django_http_responses_total_by_status_total",
+        "wms_db_pool_wait_seconds",
+        "wms_stock_movements_total",
+    ):
+        assert family in body, family
+
+
+def test_refused_from_another_address_without_a_token(client):
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_a_staff_token_reads_it_from_anywhere(client):
+    key = token_for(is_staff=True)
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("header", ["Token not-a-real-key", "Bearer x", ""])
+def test_other_credentials_are_refused(client, header):
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 403
+
+
+def test_a_non_staff_token_is_refused(client):
+    key = token_for(is_staff=False)
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 403
+
+
+def test_allowed_networks_are_a_setting(client, settings):
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
+    assert client.get("/metrics", REMOTE_ADDR="10.20.30.40").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+
+
+def test_postings_are_counted_once_committed(
+    warehouse, other_warehouse, product, django_capture_on_commit_callbacks
+):
+    receipts, transfers = (
+        value("wms_documents_posted_total", doc_type="receipt"),
+        value("wms_documents_posted_total", doc_type="transfer"),
+    )
+    movements = value("wms_stock_movements_total")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        post("receipt", warehouse, [(product, 10)])
+    assert value("wms_documents_posted_total", doc_type="receipt") == receipts  # not yet
+    for callback in pending:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer = post("transfer", warehouse, [(product, 4)], destination=other_warehouse)
+        document_cancel(document_id=transfer.pk)
+    assert value("wms_documents_posted_total", doc_type="receipt") == receipts + 1
+    assert value("wms_documents_posted_total", doc_type="transfer") == transfers + 1
+    # receipt 1 + transfer 2 + its reversal 2
+    assert value("wms_stock_movements_total") == movements + 5
+
+
+def test_failed_postings_are_counted_by_reason(warehouse, product):
+    short = value("wms_document_post_failures_total", reason="insufficient_stock")
+    invalid_state = value("wms_document_post_failures_total", reason="invalid_state")
+    document = make_document("shipment", warehouse, [(product, 1)])
+    with pytest.raises(InsufficientStock):
+        document_post(document_id=document.pk)
+    receipt = post("receipt", warehouse, [(product, 1)])
+    with pytest.raises(Exception, match="already posted"):
+        document_post(document_id=receipt.pk)
+    assert value("wms_document_post_failures_total", reason="insufficient_stock") == short + 1
+    assert value("wms_document_post_failures_total", reason="invalid_state") == invalid_state + 1

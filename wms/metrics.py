@@ -1,0 +1,54 @@
+"""The WMS's own Prometheus metrics (the /metrics view is in wms.views).
+
+HTTP request rate, errors by status and latency histograms come from django-prometheus's
+middleware; query counts and durations from its database backend. Here: the connection pool and
+the business counters. Under gunicorn, prometheus_client's multiprocess mode (enabled by
+PROMETHEUS_MULTIPROC_DIR, see gunicorn.conf.py) sums every worker's values at scrape time.
+"""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+DOCUMENTS_POSTED = Counter(
+    "wms_documents_posted", "Documents posted (committed), by type.", ["doc_type"]
+)
+POST_FAILURES = Counter(
+    "wms_document_post_failures",
+    "Attempts to post a document that were refused or failed, by reason.",
+    ["reason"],
+)
+STOCK_MOVEMENTS = Counter(
+    "wms_stock_movements", "Ledger movements written by postings and cancellations (committed)."
+)
+
+
+def document_posted(*, doc_type: str, movements: int) -> None:
+    DOCUMENTS_POSTED.labels(doc_type=doc_type).inc()
+    STOCK_MOVEMENTS.inc(movements)
+
+
+# livesum: the pool is per worker, so the deployment's figure is the sum over live workers.
+DB_POOL_CONNECTIONS = Gauge(
+    "wms_db_pool_connections",
+    "Connections held by the database pools, by state (in_use, idle).",
+    ["alias", "state"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_MAX = Gauge(
+    "wms_db_pool_max_connections",
+    "Upper bound of the database pools (max_size summed over workers).",
+    ["alias"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_WAIT = Histogram(
+    "wms_db_pool_wait_seconds",
+    "Time spent waiting for a pooled database connection.",
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+def record_pool(alias: str, pool) -> None:
+    stats = pool.get_stats()
+    idle = stats.get("pool_available", 0)
+    DB_POOL_CONNECTIONS.labels(alias, "idle").set(idle)
+    DB_POOL_CONNECTIONS.labels(alias, "in_use").set(max(stats.get("pool_size", 0) - idle, 0))
+    DB_POOL_MAX.labels(alias).set(stats.get("pool_max", 0))

@@ -1,0 +1,87 @@
+"""Request ids and request logging, and 503 answers when the database cannot serve a request."""
+
+import logging
+import re
+import secrets
+from time import perf_counter
+
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from psycopg_pool import PoolTimeout
+
+from wms.log import request_id_var
+
+logger = logging.getLogger("wms.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Taken from the client only when it cannot smuggle anything into a log line or a header.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Probes and scrapes arrive every few seconds; their lines would drown the rest at INFO.
+QUIET_PATHS = frozenset({"/health", "/healthz", "/metrics"})
+
+RETRY_AFTER_SECONDS = 5
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(8)
+
+
+class RequestIdMiddleware:
+    """Outermost: gives each request an id, logs its start and end, and returns the id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = supplied if SAFE_REQUEST_ID.fullmatch(supplied) else new_request_id()
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
+        started = perf_counter()
+        try:
+            logger.log(level, "Request started: %s %s", request.method, request.path)
+            response = self.get_response(request)
+            elapsed_ms = (perf_counter() - started) * 1000
+            if response.status_code >= 500:
+                level = logging.ERROR
+            logger.log(
+                level, "Request completed: Status %s in %.0f ms", response.status_code, elapsed_ms
+            )
+            response[REQUEST_ID_HEADER] = request_id
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+def database_unavailable_response(exc: BaseException) -> JsonResponse:
+    """The 503 for a database that cannot serve now; the client should retry shortly."""
+    if isinstance(exc, PoolTimeout) or isinstance(exc.__cause__, PoolTimeout):
+        detail = "All database connections are busy. Retry shortly."
+    else:
+        detail = "The database is unavailable. Retry shortly."
+    logger.warning("Database unavailable: %s", str(exc).strip() or type(exc).__name__)
+    response = JsonResponse({"detail": detail, "code": "database_unavailable"}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    # OperationalError covers an unreachable server, a pool timeout (wrapped by Django), a
+    # statement or lock timeout and a deadlock: all mean "not now", none is the client's fault.
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a view's database outage, pool exhaustion or timeout into a prompt 503 JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            return database_unavailable_response(exception)
+        return None

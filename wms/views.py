@@ -1,0 +1,114 @@
+"""Health endpoints, /metrics, and the last-resort error handler."""
+
+import ipaddress
+import logging
+import os
+import sys
+
+import prometheus_client
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as django_server_error
+from prometheus_client import multiprocess
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+import wms
+from wms.backends.postgresql.base import limited_wait
+from wms.middleware import database_unavailable_response, is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+
+def database_reachable(alias: str = "default") -> bool:
+    """SELECT 1 on ``alias`` within HEALTH_CHECK_TIMEOUT seconds."""
+    connection = connections[alias]
+    try:
+        with limited_wait(connection, settings.HEALTH_CHECK_TIMEOUT):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+    except DatabaseError as exc:
+        logger.warning("Health check: database %r unreachable: %s", alias, exc)
+        return False
+    return True
+
+
+@never_cache
+@require_GET
+def health(request):
+    """Readiness: 200 when the database answers, 503 when it does not. No authentication."""
+    if database_reachable():
+        return JsonResponse(
+            {"status": "healthy", "database": "connected", "version": wms.__version__}
+        )
+    return JsonResponse(
+        {"status": "unhealthy", "database": "disconnected", "version": wms.__version__},
+        status=503,
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness: the process serves requests. Touches nothing else, so a database outage does
+    not get healthy workers restarted."""
+    return JsonResponse({"status": "alive", "version": wms.__version__})
+
+
+def server_error(request):
+    """handler500: a database outage that escaped the views (say, in a middleware) is still a
+    503 JSON; anything else is Django's own 500 page."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_unavailable(exc):
+        return database_unavailable_response(exc)
+    return django_server_error(request)
+
+
+def _registry():
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return registry
+    return prometheus_client.REGISTRY
+
+
+def allowed_networks() -> list:
+    """METRICS_ALLOWED_IPS as networks (a bare address is a network of one)."""
+    return [ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS]
+
+
+def _address_allowed(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in allowed_networks())
+
+
+def _staff_token(request) -> bool:
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    return bool(found and found[0].is_staff)
+
+
+@require_GET
+def metrics_view(request):
+    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token."""
+    if not (_address_allowed(request.META.get("REMOTE_ADDR", "")) or _staff_token(request)):
+        return JsonResponse(
+            {
+                "detail": "Metrics are readable by staff tokens or from allowed addresses only.",
+                "code": "permission_denied",
+            },
+            status=403,
+        )
+    return HttpResponse(
+        prometheus_client.generate_latest(_registry()),
+        content_type=prometheus_client.CONTENT_TYPE_LATEST,
+    )
