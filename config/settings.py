@@ -79,3 +79,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Staff back office (Django admin) -------------------------------------------------------
+# The admin is served by the WMS admin site (wms.admin_site): its titles and a login that is
+# rate-limited with django-ratelimit in the `default` cache.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "wms.admin_apps.WmsAdminConfig"
+# Admin login attempts allowed per client address and, separately, per username.
+ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")
