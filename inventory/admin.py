@@ -182,18 +182,18 @@ class ProductAdmin(admin.ModelAdmin):
                         self.message_user(request, result.summary(), messages.SUCCESS)
                         return redirect("admin:inventory_product_changelist")
                     form = ProductImportForm(initial={"csv_text": text})
+        errors = result.errors if result else []
+        changes = [r for r in result.rows if r.action != "unchanged"] if result else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import products from CSV",
             "form": form,
             "result": result,
-            "shown_errors": result.errors[:IMPORT_ROWS_SHOWN] if result else [],
-            "shown_rows": [r for r in result.rows if r.action != "unchanged"][:IMPORT_ROWS_SHOWN]
-            if result
-            else [],
-            "rows_shown": IMPORT_ROWS_SHOWN,
-            "has_changes": bool(result and any(r.action != "unchanged" for r in result.rows)),
+            "shown_errors": errors[:IMPORT_ROWS_SHOWN],
+            "more_errors": max(len(errors) - IMPORT_ROWS_SHOWN, 0),
+            "shown_rows": changes[:IMPORT_ROWS_SHOWN],
+            "has_changes": bool(changes),
         }
         return TemplateResponse(request, "admin/inventory/product/import.html", context)
 
