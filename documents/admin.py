@@ -51,6 +51,15 @@ def _refusal(exc: Exception) -> str:
     return str(exc)
 
 
+def _without_related_links(formfield):
+    """No add/edit/delete links beside a picked warehouse or product: a document is not the
+    place to change them (viewing stays)."""
+    wrapper = getattr(formfield, "widget", None)
+    if wrapper is not None and hasattr(wrapper, "can_add_related"):
+        wrapper.can_add_related = wrapper.can_change_related = wrapper.can_delete_related = False
+    return formfield
+
+
 # --- the draft form -------------------------------------------------------------------------
 
 
@@ -186,6 +195,9 @@ class LineInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "product":
             kwargs["widget"] = ProductAutocomplete(db_field, self.admin_site)
@@ -216,8 +228,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "number",
         "doc_type",
         "status_badge",
-        "warehouse",
-        "destination_warehouse",
+        "warehouses",
         "reference",
         "line_count",
         "created_by",
@@ -263,6 +274,12 @@ class DocumentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_count=Count("lines"))
 
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.fieldsets[:1]  # no status before it exists
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
@@ -279,6 +296,12 @@ class DocumentAdmin(admin.ModelAdmin):
             colour,
             document.get_status_display(),
         )
+
+    @admin.display(description="warehouses", ordering="warehouse__code")
+    def warehouses(self, document):
+        if document.destination_warehouse_id:
+            return f"{document.warehouse.code} → {document.destination_warehouse.code}"
+        return document.warehouse.code
 
     @admin.display(description="lines", ordering="line_count")
     def line_count(self, document):
