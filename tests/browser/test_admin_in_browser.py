@@ -4,7 +4,7 @@ import pytest
 
 from documents.models import Document, Status
 from tests.browser.conftest import screenshot
-from tests.conftest import post, stock, total
+from tests.conftest import post, staff_user, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -49,8 +49,6 @@ def new_document(page, live_server, doc_type, warehouse, lines, reference):
 
 
 def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_server):
-    from tests.conftest import staff_user
-
     manager = staff_user("Warehouse manager")
     warehouse = WarehouseFactory(code="MAIN", name="Main warehouse")
     wrap = ProductFactory(sku="WRAP-500", name="Pallet wrap 500 mm")
@@ -99,8 +97,6 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
 
 
 def test_a_clerk_finds_no_way_to_cancel(page, live_server):
-    from tests.conftest import staff_user
-
     clerk = staff_user("Warehouse clerk")
     warehouse = WarehouseFactory(code="EAST")
     product = ProductFactory(sku="BOX-L")
