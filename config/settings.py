@@ -208,3 +208,10 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 # /metrics is readable from these addresses or networks, or with a staff user's API token.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 # --- end logging and metrics ----------------------------------------------------------------------
+
+# --- Staff back office (Django admin) -------------------------------------------------------
+# The admin is served by the WMS admin site (wms.admin_site): its titles and a login that is
+# rate-limited with django-ratelimit in the `default` cache.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "wms.admin_apps.WmsAdminConfig"
+# Admin login attempts allowed per client address and, separately, per username.
+ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from inventory.models import StockMovement, WarehouseInventory
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,30 @@ def stock_mismatches() -> list[Mismatch]:
         cursor.execute(_NEGATIVE)
         found += [Mismatch("negative", w, p, 0, q) for w, p, q in cursor.fetchall()]
     return found
+
+
+def product_stock(*, product_id: int) -> QuerySet[WarehouseInventory]:
+    """A product's stock rows, one per warehouse that has held it, by warehouse code."""
+    return (
+        WarehouseInventory.objects.filter(product_id=product_id)
+        .select_related("warehouse")
+        .order_by("warehouse__code")
+    )
+
+
+def warehouse_stock(*, warehouse_id: int) -> QuerySet[WarehouseInventory]:
+    """A warehouse's stock rows by product sku."""
+    return (
+        WarehouseInventory.objects.filter(warehouse_id=warehouse_id)
+        .select_related("product")
+        .order_by("product__sku")
+    )
+
+
+def product_movements(*, product_id: int) -> QuerySet[StockMovement]:
+    """A product's ledger, newest first, with what each row links to."""
+    return (
+        StockMovement.objects.filter(product_id=product_id)
+        .select_related("warehouse", "document")
+        .order_by("-id")
+    )

@@ -59,3 +59,46 @@ def stock(warehouse, product) -> int:
 def total(product) -> int:
     row = Inventory.objects.filter(product=product).first()
     return row.quantity if row else 0
+
+
+# --- staff users for the admin --------------------------------------------------------------
+
+
+def staff_user(role: str):
+    """A staff user in one of the role groups (made again if a transactional test flushed it)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from documents.roles import sync_roles
+    from tests.factories import UserFactory
+
+    sync_roles(Group, Permission)
+    user = UserFactory(is_staff=True)
+    user.save()  # the factory sets the password after saving
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def clerk(db):
+    from documents.roles import CLERK
+
+    return staff_user(CLERK)
+
+
+@pytest.fixture
+def manager(db):
+    from documents.roles import MANAGER
+
+    return staff_user(MANAGER)
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.environment import PLAIN_HTTP
+
 PROJECT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
@@ -42,7 +44,8 @@ def project_env(**overrides: str) -> dict[str, str]:
     Real variables win over the project's .env file, so every setting a test depends on is
     given here explicitly.
     """
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    dropped = {"DATABASE_URL", "DEBUG", *PLAIN_HTTP}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(SECRET_KEY=strong_key(), DEBUG="False", PYTHONUNBUFFERED="1")
     env.update(overrides)
     return env

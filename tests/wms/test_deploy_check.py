@@ -1,6 +1,8 @@
 """`manage.py check --deploy --fail-level WARNING` passes with a production environment."""
 
-from tests.wms.helpers import project_env, run_manage
+from types import SimpleNamespace
+
+from tests.wms.helpers import project_env, run_manage, run_snippet
 
 PRODUCTION = {
     "DEBUG": "False",
@@ -25,8 +27,16 @@ def test_switching_https_off_is_possible_and_the_deploy_check_says_so():
     assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
 
 
-def test_settings_are_secure_by_default_with_debug_off(settings):
-    # The test run itself has DEBUG off and no overrides.
+def test_settings_are_secure_by_default_with_debug_off():
+    settings = SimpleNamespace(
+        **run_snippet(
+            "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k)"
+            " for k in ('SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',"
+            " 'SECURE_HSTS_SECONDS', 'X_FRAME_OPTIONS', 'SECURE_CONTENT_TYPE_NOSNIFF',"
+            " 'SECURE_REFERRER_POLICY')}))",
+            env=project_env(),
+        )
+    )
     assert settings.SECURE_SSL_REDIRECT is True
     assert settings.SESSION_COOKIE_SECURE is True
     assert settings.CSRF_COOKIE_SECURE is True

@@ -1,0 +1,454 @@
+"""Staff screens for documents. Every write goes through documents.services, as in the API."""
+
+from functools import cached_property
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import construct_change_message, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet, construct_instance
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html
+
+from documents.models import Document, DocumentLine, Status
+from documents.services import (
+    LineInput,
+    document_cancel,
+    document_create,
+    document_delete,
+    document_post,
+    document_update,
+    document_validate,
+    user_can_cancel,
+    user_can_post,
+)
+from inventory.models import Product
+from wms.exceptions import DomainError
+
+STATUS_STYLE = {
+    Status.DRAFT: ("#fff3cd", "#664d03"),
+    Status.POSTED: ("#d1e7dd", "#0f5132"),
+    Status.CANCELLED: ("#f8d7da", "#842029"),
+}
+
+
+class ServiceRefused(Exception):
+    """A service refused a save or delete that the form had found valid (another user changed
+    the document in between); shown as a message instead of the form."""
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, Document.DoesNotExist):
+        return "The document no longer exists."
+    return str(exc)
+
+
+def _without_related_links(formfield):
+    """No add/edit/delete links beside a picked warehouse or product: a document is not the
+    place to change them (viewing stays)."""
+    wrapper = getattr(formfield, "widget", None)
+    if wrapper is not None and hasattr(wrapper, "can_add_related"):
+        wrapper.can_add_related = wrapper.can_change_related = wrapper.can_delete_related = False
+    return formfield
+
+
+# --- the draft form -------------------------------------------------------------------------
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ("doc_type", "warehouse", "destination_warehouse", "reference", "note")
+
+    def clean(self):
+        data = super().clean()
+        checked = ("doc_type", "warehouse", "destination_warehouse")
+        if any(self.has_error(f) for f in checked if f in self.fields):
+            return data
+        doc_type = data.get("doc_type", self.instance.doc_type)
+        warehouse = data.get("warehouse")
+        destination = data.get("destination_warehouse")
+        try:
+            # The lines are checked by the formset, with the same service function; here only
+            # what concerns the document's own fields is kept.
+            document_validate(
+                doc_type=doc_type,
+                warehouse_id=warehouse.pk if warehouse else None,
+                destination_warehouse_id=destination.pk if destination else None,
+                lines=[],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field != "lines":
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+    def _post_clean(self):
+        # documents.services writes the document and has checked its rules in clean(); the
+        # model's generic checks (CHECK constraints) would only repeat them less readably.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class ProductAutocomplete(AutocompleteSelect):
+    """Shows each line's chosen product from the formset's single load, not a query per line."""
+
+    known: dict[str, Product] = {}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not chosen or any(v not in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for v in chosen:
+            label = self.choices.field.label_from_instance(self.known[v])
+            options.append(self.create_option(name, v, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    """Takes the posted product from the formset's single load, not a query per line."""
+
+    known: dict[str, Product] = {}
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
+
+
+class LineForm(forms.ModelForm):
+    class Meta:
+        model = DocumentLine
+        fields = ("product", "quantity")
+
+    def _post_clean(self):
+        # Lines are never saved through this form: documents.services checks them all at once
+        # (product exists and is active, no product twice, the quantity fits the type) and
+        # writes them. The model's per-line checks would cost a query per line.
+        pass
+
+
+class LineFormSet(BaseInlineFormSet):
+    @cached_property
+    def known_products(self) -> dict[str, Product]:
+        known = {str(line.product_id): line.product for line in self.get_queryset()}
+        if self.is_bound:
+            posted = {
+                value
+                for key, value in self.data.items()
+                if key.startswith(f"{self.prefix}-") and key.endswith("-product") and value
+            }
+            wanted = [v for v in posted - known.keys() if v.isdigit()]
+            known.update({str(p.pk): p for p in Product.objects.filter(pk__in=wanted)})
+        return known
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        field = form.fields.get("product")
+        if field is not None:
+            field.known = self.known_products
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            widget.known = self.known_products
+        return form
+
+    def clean(self):
+        # BaseModelFormSet.clean() is not called: it checks products for duplicates, which
+        # documents.services does with a clearer message.
+        if any(self.errors):
+            return
+        self.lines = [
+            LineInput(form.cleaned_data["product"].pk, form.cleaned_data["quantity"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        document = self.instance
+        try:
+            document_validate(
+                doc_type=document.doc_type,
+                warehouse_id=document.warehouse_id,
+                destination_warehouse_id=document.destination_warehouse_id,
+                lines=self.lines,
+            )
+        except ValidationError as exc:
+            # The document's own fields are reported by DocumentForm.
+            line_errors = exc.message_dict.get("lines")
+            if line_errors:
+                raise ValidationError(line_errors) from None
+
+
+class LineInline(admin.TabularInline):
+    model = DocumentLine
+    form = LineForm
+    formset = LineFormSet
+    fields = ("product", "quantity")
+    autocomplete_fields = ("product",)
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "product":
+            kwargs["widget"] = ProductAutocomplete(db_field, self.admin_site)
+            kwargs["form_class"] = ProductChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentForm
+    inlines = (LineInline,)
+    list_display = (
+        "number",
+        "doc_type",
+        "status_badge",
+        "warehouses",
+        "reference",
+        "line_count",
+        "created_by",
+        "created_at",
+        "posted_at",
+    )
+    list_select_related = ("warehouse", "destination_warehouse", "created_by")
+    list_filter = (
+        "doc_type",
+        "status",
+        "warehouse",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+    )
+    date_hierarchy = "created_at"
+    search_fields = ("number", "reference")
+    autocomplete_fields = ("warehouse", "destination_warehouse")
+    actions = ("post_selected", "cancel_selected")
+    readonly_fields = (
+        "number",
+        "status_badge",
+        "created_by",
+        "created_at",
+        "posted_at",
+        "posted_by",
+        "cancelled_at",
+        "cancelled_by",
+    )
+    fieldsets = (
+        (None, {"fields": ("doc_type", "warehouse", "destination_warehouse", "reference", "note")}),
+        (
+            "Status",
+            {
+                "fields": (
+                    ("number", "status_badge"),
+                    ("created_by", "created_at"),
+                    ("posted_by", "posted_at"),
+                    ("cancelled_by", "cancelled_at"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_count=Count("lines"))
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.fieldsets[:1]  # no status before it exists
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ("doc_type", *self.readonly_fields)  # document_update keeps the type
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, document):
+        background, colour = STATUS_STYLE[document.status]
+        return format_html(
+            '<span class="status status-{}" style="background:{};color:{};padding:2px 8px;'
+            'border-radius:10px;font-weight:600;white-space:nowrap">{}</span>',
+            document.status,
+            background,
+            colour,
+            document.get_status_display(),
+        )
+
+    @admin.display(description="warehouses", ordering="warehouse__code")
+    def warehouses(self, document):
+        if document.destination_warehouse_id:
+            return f"{document.warehouse.code} → {document.destination_warehouse.code}"
+        return document.warehouse.code
+
+    @admin.display(description="lines", ordering="line_count")
+    def line_count(self, document):
+        return document.line_count
+
+    # Only drafts are edited or deleted; posted and cancelled documents are shown read-only.
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+    # --- saving through the services ----------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: the document and its lines are written together in save_related."""
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        lines = next(fs for fs in formsets if isinstance(fs, LineFormSet)).lines
+        fields = {
+            "warehouse_id": data["warehouse"].pk,
+            "destination_warehouse_id": (
+                data["destination_warehouse"].pk if data.get("destination_warehouse") else None
+            ),
+            "reference": data.get("reference", ""),
+            "note": data.get("note", ""),
+            "lines": lines,
+        }
+        try:
+            if change:
+                document = document_update(document_id=form.instance.pk, **fields)
+            else:
+                document = document_create(
+                    doc_type=data["doc_type"], created_by=request.user, **fields
+                )
+        except (ValidationError, DomainError, Document.DoesNotExist) as exc:
+            raise ServiceRefused(_refusal(exc)) from exc
+        # The admin goes on (log entry, message, redirect) with the form's object.
+        form.instance.pk = document.pk
+        form.instance.number = document.number
+
+    def construct_change_message(self, request, form, formsets, add):
+        message = construct_change_message(form, [], add)
+        if not add and any(fs.has_changed() for fs in formsets):
+            message.append({"changed": {"fields": ["lines"]}})
+        return message
+
+    def delete_model(self, request, obj):
+        try:
+            document_delete(document_id=obj.pk)
+        except (DomainError, Document.DoesNotExist) as exc:
+            raise ServiceRefused(_refusal(exc)) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceRefused as exc:
+            self.message_user(request, f"Not deleted: {exc}", messages.ERROR)
+            return redirect("admin:documents_document_change", object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        user = request.user
+        context["can_post"] = bool(obj and obj.is_draft and user_can_post(user, obj.doc_type))
+        context["can_cancel"] = bool(
+            obj and obj.status != Status.CANCELLED and user_can_cancel(user)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- posting and cancelling ---------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/post/",
+                view(self.post_view),
+                name="documents_document_post",
+            ),
+            path(
+                "<path:object_id>/cancel/",
+                view(self.cancel_view),
+                name="documents_document_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting goes one draft at a time from its page; bulk delete would bypass the service.
+        actions.pop("delete_selected", None)
+        if not user_can_post(request.user, "receipt"):
+            actions.pop("post_selected", None)
+        if not user_can_cancel(request.user):
+            actions.pop("cancel_selected", None)
+        return actions
+
+    def _transition(self, request, document_id: int, number: str, service, verb: str) -> None:
+        """Run one service on one document and report its outcome as a message."""
+        try:
+            service(document_id=document_id, user=request.user)
+        except (DomainError, PermissionDenied, Document.DoesNotExist) as exc:
+            self.message_user(request, f"{number} was not {verb}: {_refusal(exc)}", messages.ERROR)
+        else:
+            self.message_user(request, f"{number} {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Post selected drafts")
+    def post_selected(self, request, queryset):
+        for pk, number in queryset.order_by("pk").values_list("pk", "number"):
+            self._transition(request, pk, number, document_post, "posted")
+
+    @admin.action(description="Cancel selected documents")
+    def cancel_selected(self, request, queryset):
+        for pk, number in queryset.order_by("pk").values_list("pk", "number"):
+            self._transition(request, pk, number, document_cancel, "cancelled")
+
+    def post_view(self, request, object_id):
+        return self._transition_view(request, object_id, document_post, "posted")
+
+    def cancel_view(self, request, object_id):
+        return self._transition_view(request, object_id, document_cancel, "cancelled")
+
+    def _transition_view(self, request, object_id, service, verb):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        document = self.get_object(request, unquote(object_id))
+        if document is None:
+            raise Http404("No such document.")
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        try:
+            # The service checks the user's permission too: a forged request is refused (403).
+            service(document_id=document.pk, user=request.user)
+        except PermissionDenied:
+            raise
+        except (DomainError, Document.DoesNotExist) as exc:
+            self.message_user(
+                request, f"{document.number} was not {verb}: {_refusal(exc)}", messages.ERROR
+            )
+        else:
+            self.message_user(request, f"{document.number} {verb}.", messages.SUCCESS)
+        return redirect("admin:documents_document_change", document.pk)

@@ -1,0 +1,360 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+import warehouses.admin
+from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
+from inventory.selectors import product_movements, product_stock, warehouse_stock
+from inventory.services import IMPORT_COLUMNS, IMPORT_REQUIRED_COLUMNS, products_import
+from warehouses.models import Warehouse
+from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin, change_link, html_table
+
+LATEST_MOVEMENTS = 20
+WAREHOUSE_STOCK_SHOWN = 200
+# The preview keeps the file in the confirmation form; Django refuses form data over 2.5 MB
+# (DATA_UPLOAD_MAX_MEMORY_SIZE). Bigger files go through `manage.py import_products`.
+IMPORT_MAX_BYTES = 2_000_000
+IMPORT_ROWS_SHOWN = 200
+
+
+def _signed(quantity: int) -> str:
+    return f"{quantity:+d}"
+
+
+def _movement_document(movement: StockMovement):
+    return change_link("documents_document", movement.document_id, movement.document.number)
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+class ProductImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        help_text=(
+            f"UTF-8 CSV with a header row. Columns: {', '.join(IMPORT_COLUMNS)}; "
+            f"{' and '.join(IMPORT_REQUIRED_COLUMNS)} are required, a column left out keeps the "
+            f"value of existing products. At most {IMPORT_MAX_BYTES // 1_000_000} MB; use "
+            "`manage.py import_products` for bigger files."
+        ),
+    )
+    csv_text = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > IMPORT_MAX_BYTES:
+                raise ValidationError(
+                    {
+                        "file": f"The file is larger than {IMPORT_MAX_BYTES // 1_000_000} MB; "
+                        "import it with `manage.py import_products FILE.csv`."
+                    }
+                )
+            try:
+                data["csv_text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError({"file": "The file is not UTF-8 text."}) from None
+        if not data.get("csv_text"):
+            raise ValidationError({"file": "Choose a CSV file."})
+        return data
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("sku", "name", "unit", "price", "is_active", "total_quantity", "updated_at")
+    list_filter = ("is_active", "unit")
+    search_fields = ("sku", "name")
+    ordering = ("sku",)
+    readonly_fields = ("stock_by_warehouse", "latest_movements", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("sku", "name", "description", "unit", "price", "is_active")}),
+        ("Stock", {"fields": ("stock_by_warehouse", "latest_movements")}),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        # The total comes in the same query (LEFT JOIN inventory); no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(total_quantity=Coalesce(F("total__quantity"), Value(0)))
+        )
+
+    @admin.display(description="total stock", ordering="total_quantity")
+    def total_quantity(self, product):
+        return product.total_quantity
+
+    @admin.display(description="stock per warehouse")
+    def stock_by_warehouse(self, product):
+        if product.pk is None:
+            return "—"
+        rows = [
+            (change_link("warehouses_warehouse", s.warehouse_id, s.warehouse), s.quantity)
+            for s in product_stock(product_id=product.pk)
+        ]
+        table = html_table(("Warehouse", "Quantity"), rows, "Never in stock.")
+        link = reverse("admin:inventory_warehouseinventory_changelist")
+        return format_html(
+            '{}<p>Total: <strong>{}</strong> · <a href="{}?product__id__exact={}">'
+            "stock list</a></p>",
+            table,
+            sum(q for _, q in rows),
+            link,
+            product.pk,
+        )
+
+    @admin.display(description="latest movements")
+    def latest_movements(self, product):
+        if product.pk is None:
+            return "—"
+        movements = product_movements(product_id=product.pk)[:LATEST_MOVEMENTS]
+        rows = [
+            (
+                m.created_at.strftime("%Y-%m-%d %H:%M"),
+                _movement_document(m),
+                m.warehouse.code,
+                _signed(m.quantity),
+                "reversal" if m.is_reversal else "",
+            )
+            for m in movements
+        ]
+        table = html_table(("When", "Document", "Warehouse", "Quantity", ""), rows, "None yet.")
+        link = reverse("admin:inventory_stockmovement_changelist")
+        return format_html(
+            '{}<p><a href="{}?product__id__exact={}">All movements of this product</a></p>',
+            table,
+            link,
+            product.pk,
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Document lines pick from active products only (documents.services refuses others).
+        if request.GET.get("app_label") == "documents":
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
+
+    # --- CSV import -------------------------------------------------------------------------
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="inventory_product_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """Upload a CSV, see what it would do (a dry run), then confirm to save it."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        result = None
+        form = ProductImportForm()
+        if request.method == "POST":
+            form = ProductImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                text = form.cleaned_data["csv_text"]
+                confirmed = "_confirm" in request.POST
+                try:
+                    result = products_import(
+                        lines=text.splitlines(keepends=True), dry_run=not confirmed
+                    )
+                except ValidationError as exc:
+                    form.add_error("file", exc)
+                else:
+                    if result.saved:
+                        self.message_user(request, result.summary(), messages.SUCCESS)
+                        return redirect("admin:inventory_product_changelist")
+                    form = ProductImportForm(initial={"csv_text": text})
+        errors = result.errors if result else []
+        changes = [r for r in result.rows if r.action != "unchanged"] if result else []
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import products from CSV",
+            "form": form,
+            "result": result,
+            "shown_errors": errors[:IMPORT_ROWS_SHOWN],
+            "more_errors": max(len(errors) - IMPORT_ROWS_SHOWN, 0),
+            "shown_rows": changes[:IMPORT_ROWS_SHOWN],
+            "has_changes": bool(changes),
+        }
+        return TemplateResponse(request, "admin/inventory/product/import.html", context)
+
+
+# --- warehouses, with their stock -----------------------------------------------------------
+
+# The warehouse page shows its stock. The warehouses app must not know about stock, so the
+# stock is added here, to the warehouses app's own admin.
+admin.site.unregister(Warehouse)
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(warehouses.admin.WarehouseAdmin):
+    readonly_fields = ("stock", *warehouses.admin.WarehouseAdmin.readonly_fields)
+
+    @admin.display(description="stock")
+    def stock(self, warehouse):
+        if warehouse.pk is None:
+            return "—"
+        stock = warehouse_stock(warehouse_id=warehouse.pk)
+        rows = [
+            (change_link("inventory_product", s.product_id, s.product), s.quantity)
+            for s in stock[:WAREHOUSE_STOCK_SHOWN]
+        ]
+        table = html_table(("Product", "Quantity"), rows, "No stock yet.")
+        link = reverse("admin:inventory_warehouseinventory_changelist")
+        more = (
+            f"First {WAREHOUSE_STOCK_SHOWN} of {stock.count()} products · "
+            if len(rows) == WAREHOUSE_STOCK_SHOWN
+            else ""
+        )
+        return format_html(
+            '{}<p>{}<a href="{}?warehouse__id__exact={}">stock list</a></p>',
+            table,
+            more,
+            link,
+            warehouse.pk,
+        )
+
+
+# --- stock, totals and the ledger: read-only ------------------------------------------------
+
+
+class InStockFilter(admin.SimpleListFilter):
+    title = "in stock"
+    parameter_name = "in_stock"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "yes"), ("no", "no (zero)"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(quantity__gt=0)
+        if self.value() == "no":
+            return queryset.filter(quantity=0)
+        return queryset
+
+
+@admin.register(WarehouseInventory)
+class WarehouseInventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("product_link", "product_name", "warehouse_link", "quantity", "updated_at")
+    list_select_related = ("product", "warehouse")
+    list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
+    search_fields = ("product__sku", "product__name", "warehouse__code")
+    ordering = ("warehouse__code", "product__sku")
+    csv_columns = (
+        ("warehouse", "warehouse__code"),
+        ("sku", "product__sku"),
+        ("name", "product__name"),
+        ("unit", "product__unit"),
+        ("quantity", "quantity"),
+        ("updated_at", "updated_at"),
+    )
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_link(self, row):
+        return change_link("inventory_product", row.product_id, row.product.sku)
+
+    @admin.display(description="name", ordering="product__name")
+    def product_name(self, row):
+        return row.product.name
+
+    @admin.display(description="warehouse", ordering="warehouse__code")
+    def warehouse_link(self, row):
+        return change_link("warehouses_warehouse", row.warehouse_id, row.warehouse.code)
+
+
+@admin.register(Inventory)
+class InventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("product_link", "product_name", "unit", "quantity", "updated_at")
+    list_select_related = ("product",)
+    list_filter = (InStockFilter, "product__unit", "product__is_active")
+    search_fields = ("product__sku", "product__name")
+    ordering = ("product__sku",)
+    csv_columns = (
+        ("sku", "product__sku"),
+        ("name", "product__name"),
+        ("unit", "product__unit"),
+        ("quantity", "quantity"),
+        ("updated_at", "updated_at"),
+    )
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_link(self, row):
+        return change_link("inventory_product", row.product_id, row.product.sku)
+
+    @admin.display(description="name", ordering="product__name")
+    def product_name(self, row):
+        return row.product.name
+
+    @admin.display(description="unit", ordering="product__unit")
+    def unit(self, row):
+        return row.product.get_unit_display()
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "document_link",
+        "doc_type",
+        "product_link",
+        "warehouse_link",
+        "signed_quantity",
+        "is_reversal",
+    )
+    list_select_related = ("document", "product", "warehouse")
+    list_filter = ("document__doc_type", "is_reversal", "warehouse")
+    search_fields = ("product__sku", "product__name", "document__number", "warehouse__code")
+    date_hierarchy = "created_at"
+    ordering = ("-id",)
+    # Counting a ledger of millions of rows for every page is slow; filtered counts stay.
+    show_full_result_count = False
+    csv_columns = (
+        ("id", "id"),
+        ("created_at", "created_at"),
+        ("document", "document__number"),
+        ("doc_type", "document__doc_type"),
+        ("warehouse", "warehouse__code"),
+        ("sku", "product__sku"),
+        ("quantity", "quantity"),
+        ("is_reversal", "is_reversal"),
+    )
+
+    @admin.display(description="document", ordering="document__number")
+    def document_link(self, movement):
+        return _movement_document(movement)
+
+    @admin.display(description="type", ordering="document__doc_type")
+    def doc_type(self, movement):
+        return movement.document.get_doc_type_display()
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_link(self, movement):
+        return change_link("inventory_product", movement.product_id, movement.product.sku)
+
+    @admin.display(description="warehouse", ordering="warehouse__code")
+    def warehouse_link(self, movement):
+        return change_link("warehouses_warehouse", movement.warehouse_id, movement.warehouse.code)
+
+    @admin.display(description="quantity", ordering="quantity")
+    def signed_quantity(self, movement):
+        return _signed(movement.quantity)

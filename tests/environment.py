@@ -1,0 +1,19 @@
+"""The environment the test suite runs in, set before Django reads its settings.
+
+Loaded as a plugin (``-p tests.environment`` in pyproject.toml), ahead of pytest-django's set-up.
+The suite talks plain HTTP to Django's test client and to the live server of the browser tests;
+the secure production defaults are tested on their own, in subprocesses given a production
+environment (tests/wms/test_deploy_check.py).
+"""
+
+import os
+
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": "False",
+    "SESSION_COOKIE_SECURE": "False",
+    "CSRF_COOKIE_SECURE": "False",
+    "SECURE_HSTS_SECONDS": "0",
+}
+
+for name, value in PLAIN_HTTP.items():
+    os.environ.setdefault(name, value)
