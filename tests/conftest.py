@@ -1,9 +1,14 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from documents.roles import CLERK, MANAGER
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, WarehouseInventory
-from tests.factories import ProductFactory, WarehouseFactory
+from tests.factories import ProductFactory, UserFactory, WarehouseFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -59,3 +64,54 @@ def stock(warehouse, product) -> int:
 def total(product) -> int:
     row = Inventory.objects.filter(product=product).first()
     return row.quantity if row else 0
+
+
+# --- API clients ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with empty rate-limit counters (they live in the default cache)."""
+    cache.clear()
+
+
+def user_with(*, groups=(), perms=(), **kwargs):
+    """A user in the named groups and with the named permissions ("app_label.codename").
+
+    Without a password unless given one: API users log in with tokens, and hashing is slow.
+    """
+    user = UserFactory(**{"password": None, **kwargs})
+    user.groups.set(Group.objects.filter(name__in=groups))
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def api_client(user=None) -> APIClient:
+    """A client that authenticates as ``user`` with its API token (anonymous without one)."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def clerk(db):
+    return user_with(groups=[CLERK])
+
+
+@pytest.fixture
+def manager(db):
+    return user_with(groups=[MANAGER])
+
+
+@pytest.fixture
+def clerk_api(clerk):
+    return api_client(clerk)
+
+
+@pytest.fixture
+def manager_api(manager):
+    return api_client(manager)

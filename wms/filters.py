@@ -1,0 +1,39 @@
+"""Query-string filters whose bad values are a 400, never a database error."""
+
+from django import forms
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+BIGINT_MAX = 2**63 - 1
+
+
+class _BoundedIntegerField(forms.IntegerField):
+    """Whole numbers only: Django's IntegerField also takes "1.0" and "1e3"."""
+
+    def to_python(self, value):
+        text = str(value).strip()
+        if value not in self.empty_values and not (text.isascii() and text.lstrip("-").isdigit()):
+            raise forms.ValidationError("Enter a whole number.", code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdFilter(filters.Filter):
+    """An id: a positive whole number (``?warehouse=-3`` is refused, not an empty list)."""
+
+    field_class = _BoundedIntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": -BIGINT_MAX, "maximum": BIGINT_MAX})
+class QuantityFilter(filters.Filter):
+    field_class = _BoundedIntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -BIGINT_MAX)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
