@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from inventory.models import Inventory, StockMovement, WarehouseInventory
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,17 @@ def stock_mismatches() -> list[Mismatch]:
         cursor.execute(_NEGATIVE)
         found += [Mismatch("negative", w, p, 0, q) for w, p, q in cursor.fetchall()]
     return found
+
+
+def stock_list() -> QuerySet[WarehouseInventory]:
+    """Stock rows in (warehouse, product) order, the order of their unique index."""
+    return WarehouseInventory.objects.order_by("warehouse_id", "product_id")
+
+
+def product_total_list() -> QuerySet[Inventory]:
+    return Inventory.objects.order_by("product_id")
+
+
+def movement_list() -> QuerySet[StockMovement]:
+    """The ledger, newest first."""
+    return StockMovement.objects.order_by("-id")
