@@ -12,7 +12,7 @@ from inventory.models import Inventory, Product, StockMovement, WarehouseInvento
 from inventory.selectors import movement_list, product_total_list, stock_list
 from wms.api import CatalogueViewSet, catalogue_schema
 from wms.api_errors import responses
-from wms.filters import IdFilter, QuantityFilter
+from wms.filters import BooleanFilter, IdFilter, QuantityFilter
 from wms.pagination import CursorPagination
 
 
@@ -34,7 +34,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
 class ProductFilter(filters.FilterSet):
     sku = filters.CharFilter(help_text="Exact SKU.")
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
 
     class Meta:
         model = Product

@@ -79,6 +79,7 @@ def user_with(*, groups=(), perms=(), **kwargs):
     Without a password unless given one: API users log in with tokens, and hashing is slow.
     """
     user = UserFactory(**{"password": None, **kwargs})
+    user.save(update_fields=["password"])  # the factory sets it after its own save
     user.groups.set(Group.objects.filter(name__in=groups))
     for perm in perms:
         app_label, codename = perm.split(".")

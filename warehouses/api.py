@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from warehouses.models import Warehouse
 from wms.api import CatalogueViewSet, catalogue_schema
+from wms.filters import BooleanFilter
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
@@ -15,7 +16,7 @@ class WarehouseSerializer(serializers.ModelSerializer):
 
 class WarehouseFilter(filters.FilterSet):
     code = filters.CharFilter(help_text="Exact code.")
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
 
     class Meta:
         model = Warehouse

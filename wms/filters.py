@@ -37,3 +37,28 @@ class QuantityFilter(filters.Filter):
         kwargs.setdefault("min_value", -BIGINT_MAX)
         kwargs.setdefault("max_value", BIGINT_MAX)
         super().__init__(*args, **kwargs)
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true or false; anything else is refused instead of silently ignored."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value):
+        return None
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The raw value: the usual widgets turn nonsense into "unset" before it is validated.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)

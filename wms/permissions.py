@@ -19,8 +19,11 @@ class ModelPermissions(permissions.DjangoModelPermissions):
     }
 
     def has_permission(self, request, view):
+        authenticated = bool(request.user and request.user.is_authenticated)
+        if authenticated and not hasattr(view, request.method.lower()):
+            return True  # a method the view does not serve: its 405 says more than a 403
         if not super().has_permission(request, view):
-            if request.user and request.user.is_authenticated:
+            if authenticated:
                 missing = [
                     perm
                     for perm in self.get_required_permissions(
