@@ -235,6 +235,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
+        operation_id="documents_post",
         summary="Post a draft: move its stock",
         description=(
             "All lines or none. 409 `invalid_state` unless a draft; 409 `insufficient_stock` "
@@ -257,6 +258,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return _document_response(int(pk))
 
     @extend_schema(
+        operation_id="documents_cancel",
         summary="Cancel a document",
         description=(
             "A draft is simply cancelled; a posted document's movements are reversed, which is "

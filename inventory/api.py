@@ -68,7 +68,7 @@ class StockFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List stock per warehouse",
-        responses=responses({200: StockSerializer(many=True)}, 400),
+        responses=responses({200: StockSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get one stock row", responses=responses({200: StockSerializer}, 404)
@@ -97,7 +97,7 @@ class ProductTotalFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List product totals over all warehouses",
-        responses=responses({200: ProductTotalSerializer(many=True)}, 400),
+        responses=responses({200: ProductTotalSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get a product's total",

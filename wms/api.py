@@ -63,7 +63,7 @@ def catalogue_schema(serializer, name: str):
     """The exact OpenAPI description of a CatalogueViewSet over ``serializer``."""
     return extend_schema_view(
         list=extend_schema(
-            summary=f"List {name}s", responses=responses({200: serializer(many=True)}, 400)
+            summary=f"List {name}s", responses=responses({200: serializer(many=True)}, 400, 404)
         ),
         create=extend_schema(
             summary=f"Create a {name}",

@@ -13,11 +13,23 @@ MAX_PAGE_SIZE = 100
 _MAX_ID = 2**63 - 1
 
 
+def _with_bounds(parameters: list[dict]) -> list[dict]:
+    """The page_size parameter with its bounds, for the schema."""
+    for parameter in parameters:
+        if parameter["name"] in ("page", "page_size"):
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+    return parameters
+
+
+def _positive(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and int(raw) >= 1
+
+
 def _page_size(request, default: int) -> int:
     raw = request.query_params.get("page_size")
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+    if not _positive(raw):
         raise ValidationError({"page_size": ["Must be a positive whole number."]})
     # Capped rather than refused, as REST framework does: a client asking for "all" gets 100.
     return min(int(raw), MAX_PAGE_SIZE)
@@ -28,9 +40,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_size_query_description = f"Rows per page, {DEFAULT_PAGE_SIZE} by default, at most 100."
+    page_query_description = "A page number from 1; past the last page is a 404."
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if not _positive(raw):
+            raise ValidationError({"page": ["Must be a positive whole number."]})
+        return raw
 
     def get_page_size(self, request):
         return _page_size(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view))
 
     def get_paginated_response_schema(self, schema):
         paged = super().get_paginated_response_schema(schema)
@@ -48,6 +71,9 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         return _page_size(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view))
 
     def decode_cursor(self, request):
         try:

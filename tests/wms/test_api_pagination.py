@@ -80,3 +80,10 @@ def test_a_malformed_cursor_is_a_400(clerk_api, cursor):
     response = clerk_api.get(f"/api/v1/movements/?cursor={cursor}")
     assert response.status_code == 400
     assert response.json()["errors"] == {"cursor": ["Invalid cursor."]}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "last"])
+def test_a_page_that_is_not_a_positive_integer_is_a_400(clerk_api, page):
+    response = clerk_api.get(f"/api/v1/warehouses/?page={page}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
