@@ -19,7 +19,7 @@ from documents.services import (
     document_update,
 )
 from wms.api_errors import responses
-from wms.filters import BIGINT_MAX, IdFilter
+from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
 from wms.pagination import CursorPagination
@@ -78,6 +78,13 @@ class LineInputSerializer(serializers.Serializer):
         ),
     )
 
+    def validate(self, attrs):
+        # A partial update of a document is never a partial line: both fields, always.
+        missing = {"product", "quantity"} - set(attrs)
+        if missing:
+            raise ValidationError({field: ["This field is required."] for field in sorted(missing)})
+        return attrs
+
 
 class LinesField(serializers.ListField):
     """Lines whose errors read like the services' ("Line 2: quantity: ...")."""
@@ -93,12 +100,9 @@ class LinesField(serializers.ListField):
         except ValidationError as exc:
             raise ValidationError(
                 [
-                    f"Line {index + 1}: {field}: {message}"
-                    if field != "non_field_errors"
-                    else f"Line {index + 1}: {message}"
+                    f"Line {index + 1}: {message}"
                     for index, errors in exc.detail.items()
-                    for field, messages in errors.items()
-                    for message in messages
+                    for message in _messages(errors)
                 ]
             ) from exc
 
@@ -107,6 +111,17 @@ class LinesField(serializers.ListField):
             LineInput(product_id=line["product"], quantity=line["quantity"])
             for line in super().to_internal_value(data)
         ]
+
+
+def _messages(errors) -> list[str]:
+    """One line's errors: by field for a line object, bare for a line that is not one (null)."""
+    if isinstance(errors, dict):
+        return [
+            message if field == "non_field_errors" else f"{field}: {message}"
+            for field, messages in errors.items()
+            for message in messages
+        ]
+    return [str(message) for message in errors]
 
 
 class _DraftFields(serializers.Serializer):
@@ -141,10 +156,10 @@ class DocumentFilter(filters.FilterSet):
     doc_type = filters.ChoiceFilter(choices=DocType.choices)
     warehouse = IdFilter(field_name="warehouse_id", help_text="The (source) warehouse.")
     created_by = IdFilter(field_name="created_by_id", help_text="A user id.")
-    created_after = filters.IsoDateTimeFilter(
+    created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
     )
-    created_before = filters.IsoDateTimeFilter(
+    created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="Exclusive, ISO 8601."
     )
     reference = filters.CharFilter(help_text="Exact reference, e.g. an order number.")

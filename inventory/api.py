@@ -4,19 +4,38 @@ Products are plain records; stock, totals and movements are read-only here, sinc
 a document changes them.
 """
 
+from decimal import Decimal
+
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
 from inventory.selectors import movement_list, product_total_list, stock_list
 from wms.api import CatalogueViewSet, catalogue_schema
 from wms.api_errors import responses
-from wms.filters import BooleanFilter, IdFilter, QuantityFilter
+from wms.filters import BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
 from wms.pagination import CursorPagination
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+        "example": "12.50",
+    }
+)
+class PriceField(serializers.DecimalField):
+    """A price as a decimal string: not negative, at most 2 decimals, below 10 billion."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.00"), **kwargs)
+
+
 class ProductSerializer(serializers.ModelSerializer):
+    price = PriceField(required=False)
+
     class Meta:
         model = Product
         fields = [
@@ -130,10 +149,10 @@ class MovementFilter(filters.FilterSet):
     document = IdFilter(field_name="document_id")
     product = IdFilter(field_name="product_id")
     warehouse = IdFilter(field_name="warehouse_id")
-    created_after = filters.IsoDateTimeFilter(
+    created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
     )
-    created_before = filters.IsoDateTimeFilter(
+    created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="Exclusive, ISO 8601."
     )
 

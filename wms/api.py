@@ -101,6 +101,11 @@ class UnknownPathView(APIView):
             raise NotFound(f"Not found. API paths end with a slash: {path}/")
         raise NotFound()
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        del response["Allow"]  # nothing is allowed on a path that does not exist
+        return response
+
 
 def _is_endpoint(path: str) -> bool:
     try:

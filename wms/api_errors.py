@@ -100,7 +100,11 @@ class ErrorSerializer(serializers.Serializer):
 class ValidationErrorSerializer(ErrorSerializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per field; `non_field_errors` for the request as a whole.",
+        required=False,
+        help_text=(
+            "Messages per field; `non_field_errors` for the request as a whole. "
+            "Absent when the body could not be read at all (code `parse_error`)."
+        ),
     )
 
 

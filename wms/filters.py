@@ -1,7 +1,10 @@
 """Query-string filters whose bad values are a 400, never a database error."""
 
+from datetime import UTC
+
 from django import forms
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 BIGINT_MAX = 2**63 - 1
@@ -62,3 +65,21 @@ class BooleanFilter(filters.BooleanFilter):
         # The raw value: the usual widgets turn nonsense into "unset" before it is validated.
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class _DateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                # Compared in UTC: an offset that pushes year 1 or 9999 off the calendar cannot be.
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise forms.ValidationError("Date and time out of range.", code="invalid") from None
+        return moment
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time; without an offset it is in the server's time zone (UTC)."""
+
+    field_class = _DateTimeField

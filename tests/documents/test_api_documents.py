@@ -127,11 +127,15 @@ def test_quantity_rules_per_type(
     assert "lines" in errors
 
 
-def test_a_line_that_is_not_an_object_is_refused(clerk_api, warehouse):
+def test_a_line_that_is_not_an_object_is_refused(clerk_api, warehouse, product):
     body = draft_body(warehouse, [])
-    body["lines"] = [42]
+    body["lines"] = [42, None, {"product": product.pk, "quantity": "x"}]
     errors = invalid(create(clerk_api, body))
-    assert errors["lines"] == ["Line 1: Invalid data. Expected a dictionary, but got int."]
+    assert errors["lines"] == [
+        "Line 1: Invalid data. Expected a dictionary, but got int.",
+        "Line 2: This field may not be null.",
+        "Line 3: quantity: A valid integer is required.",
+    ]
 
 
 def test_a_product_twice_is_refused(clerk_api, warehouse, product):
@@ -249,3 +253,9 @@ def test_doc_type_cannot_be_changed(clerk_api, warehouse, product):
     clerk_api.patch(f"{URL}{document.pk}/", {"doc_type": "shipment"}, format="json")
     document.refresh_from_db()
     assert document.doc_type == "receipt"
+
+
+def test_a_patch_needs_whole_lines(clerk_api, warehouse, product):
+    document = make_document("receipt", warehouse, [(product, 1)])
+    response = clerk_api.patch(f"{URL}{document.pk}/", {"lines": [{"product": product.pk}]})
+    assert invalid(response) == {"lines": ["Line 1: quantity: This field is required."]}

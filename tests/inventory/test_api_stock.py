@@ -75,6 +75,8 @@ def test_stock_filters(clerk_api, stocked, warehouse, other_warehouse, query, ex
         ("/api/v1/inventory/?product=-1", "product"),
         ("/api/v1/movements/?document=-1", "document"),
         ("/api/v1/movements/?created_after=yesterday", "created_after"),
+        ("/api/v1/movements/?created_after=0001-01-01T00:00:00%2B14:00", "created_after"),
+        ("/api/v1/documents/?created_before=9999-12-31T23:59:59-14:00", "created_before"),
         ("/api/v1/documents/?created_by=-1", "created_by"),
         ("/api/v1/documents/?status=lost", "status"),
         ("/api/v1/documents/?doc_type=gift", "doc_type"),
