@@ -76,13 +76,13 @@ def idempotent(handler):
                         f"The Idempotency-Key {key!r} was already used for a different request."
                     )
                 return Response(
-                    record.response_body,
+                    json.loads(record.response_body),
                     status=record.response_status,
                     headers={REPLAYED_HEADER: "true"},
                 )
             response = handler(view, request, *args, **kwargs)
             record.response_status = response.status_code
-            record.response_body = response.data
+            record.response_body = json.dumps(response.data, cls=DjangoJSONEncoder)
             record.save(update_fields=["response_status", "response_body"])
         return response
 

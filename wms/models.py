@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -20,7 +19,9 @@ class IdempotencyKey(models.Model):
     fingerprint = models.CharField(max_length=64)
     # Filled before the transaction that inserted the row commits; empty only while in flight.
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(encoder=DjangoJSONEncoder, null=True)
+    # The JSON text itself, as a jsonb column would reorder the keys of the body it replays;
+    # NULL, like the status, only while the first request is in flight.
+    response_body = models.TextField(null=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

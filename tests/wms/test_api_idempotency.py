@@ -38,7 +38,7 @@ def test_a_retried_create_replays_the_first_answer(clerk_api, warehouse, product
     retry = send(clerk_api, "/api/v1/documents/", draft(warehouse, product))
 
     assert first.status_code == retry.status_code == 201
-    assert retry.json() == first.json()
+    assert retry.content == first.content
     assert REPLAYED not in first
     assert retry[REPLAYED] == "true"
     assert Document.objects.count() == 1
