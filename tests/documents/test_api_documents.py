@@ -259,3 +259,29 @@ def test_a_patch_needs_whole_lines(clerk_api, warehouse, product):
     document = make_document("receipt", warehouse, [(product, 1)])
     response = clerk_api.patch(f"{URL}{document.pk}/", {"lines": [{"product": product.pk}]})
     assert invalid(response) == {"lines": ["Line 1: quantity: This field is required."]}
+
+
+def test_list_filters(clerk_api, clerk, warehouse, other_warehouse, product):
+    receipt = post("receipt", warehouse, [(product, 10)])
+    shipment = make_document("shipment", warehouse, [(product, 1)], reference="SO-7")
+    transfer = make_document(
+        "transfer", other_warehouse, [(product, 1)], destination=warehouse, created_by=clerk
+    )
+    Document.objects.filter(pk=receipt.pk).update(created_at="2020-01-01T00:00:00Z")
+
+    def ids(query):
+        response = clerk_api.get(f"{URL}?{query}")
+        assert response.status_code == 200, response.content
+        return [d["id"] for d in response.json()["results"]]
+
+    assert ids("") == [transfer.pk, shipment.pk, receipt.pk]
+    assert ids("status=posted") == [receipt.pk]
+    assert ids("status=draft") == [transfer.pk, shipment.pk]
+    assert ids("doc_type=shipment") == [shipment.pk]
+    assert ids(f"warehouse={other_warehouse.pk}") == [transfer.pk]
+    assert ids(f"created_by={clerk.pk}") == [transfer.pk]
+    assert ids("reference=SO-7") == [shipment.pk]
+    assert ids("reference=SO") == []
+    assert ids("created_before=2021-01-01T00:00:00Z") == [receipt.pk]
+    assert ids("created_after=2021-01-01T00:00:00Z") == [transfer.pk, shipment.pk]
+    assert ids("status=draft&doc_type=transfer") == [transfer.pk]

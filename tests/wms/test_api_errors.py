@@ -1,6 +1,9 @@
 """Every API error is JSON with a human detail and a stable code."""
 
 import pytest
+from django.db import OperationalError
+
+from wms.api_errors import exception_handler
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,7 @@ def test_validation_detail_summarises_the_errors(clerk_api, warehouse):
     assert body["detail"].startswith("Invalid input. ")
     assert body["detail"].endswith("(and 1 more)")
     assert set(body["errors"]) == {"doc_type", "warehouse"}
+
+
+def test_database_outages_are_left_to_the_middleware_that_answers_503():
+    assert exception_handler(OperationalError("connection refused"), {}) is None
