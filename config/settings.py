@@ -215,3 +215,132 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "wms.admin_apps.WmsAdminConfig"
 # Admin login attempts allowed per client address and, separately, per username.
 ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")
+
+# --- Integrator API: REST framework, tokens, filters, pagination, errors, OpenAPI -------------
+import ipaddress  # noqa: E402
+
+from corsheaders.defaults import default_headers as default_cors_headers  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+import wms  # noqa: E402
+
+INSTALLED_APPS += [
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    # Installed for its system check, which refuses a cache that processes do not share.
+    "django_ratelimit",
+]
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what makes an anonymous request a 401, not a
+    # 403. Sessions serve the browsable API to staff logged in to the admin.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["wms.permissions.ModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "wms.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: a document and its lines are one nested body, which form encodings cannot carry.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "wms.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WMS API",
+    "DESCRIPTION": (
+        "Products, warehouses, stock and the documents that move it. "
+        "Authenticate with `Authorization: Token <key>`; see docs/api.md."
+    ),
+    "VERSION": wms.__version__,
+    # Tags and operation ids by resource (products, documents), not by the /api/v1 prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Ids in paths (wms.api.IdConverter) are positive bigints.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so read-only fields are never asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from this server, not a CDN: warehouses often sit on closed networks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DocTypeEnum": "documents.models.DocType",
+        "DocumentStatusEnum": "documents.models.Status",
+        "UnitEnum": "inventory.models.Unit",
+    },
+}
+# How long an Idempotency-Key is remembered; `manage.py purge_idempotency_keys` deletes older
+# ones. At least a day, so that a client retrying after an outage still finds its key.
+IDEMPOTENCY_KEY_TTL_HOURS = max(24, env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+
+# --- Rate limiting and its shared cache -------------------------------------------------------
+RATE_LIMIT_PER_MINUTE = env.int("RATE_LIMIT_PER_MINUTE", default=60)
+# Addresses (or CIDR networks) of the reverse proxies in front of the app. Only a request that
+# comes from one of them has its client taken from X-Forwarded-For; anyone else could forge it.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False))
+    for entry in env.list("TRUSTED_PROXIES", default=[])
+]
+RATELIMIT_IP_META_KEY = "wms.ratelimit.client_ip"
+# A cache that cannot be reached must not take the API down with it: requests then pass
+# uncounted (django-redis logs the error) instead of being refused.
+RATELIMIT_FAIL_OPEN = True
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    # Every gunicorn worker and every instance counts in the same Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    # The embedded default (SQLite, `make run`) is one process, where process-local counters
+    # are exact. django-ratelimit's check refuses such a cache because it would undercount
+    # across processes; it is silenced here and only here: any deployment sets REDIS_URL.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- CORS: browsers on these origins may call the API ----------------------------------------
+CORS_ORIGINS = env.str("CORS_ORIGINS", default="").strip()
+# The guide's JSON list (["https://a.example","https://b.example"]) or a comma separated list.
+CORS_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in (
+        env.json("CORS_ORIGINS") if CORS_ORIGINS.startswith("[") else CORS_ORIGINS.split(",")
+    )
+    if origin.strip()
+]
+if "*" in CORS_ALLOWED_ORIGINS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CORS_ORIGINS='*' is allowed only with DEBUG=True; list the origins instead."
+        )
+    CORS_ALLOWED_ORIGINS = []
+    CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key", "x-request-id")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "Idempotent-Replayed"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+# After CORS, so that a refused request still carries the headers a browser needs to read it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "wms.ratelimit.RateLimitMiddleware",
+)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 # --- Platform: health, liveness, metrics (wms) ------------------------------------------------
 from wms.views import health, healthz, metrics_view
@@ -14,3 +14,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
 ]
+
+# --- Integrator API: /api/v1/, /api/schema/, /api/docs/ -----------------------------------
+urlpatterns += [path("", include("config.api_urls"))]

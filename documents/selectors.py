@@ -1,13 +1,25 @@
-"""Reads about documents for reports and ops, on the read replica when there is one."""
+"""Reads of documents used by more than one caller; reports run on the read replica if any."""
 
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncHour
 
-from documents.models import Document, PostingFailure
+from documents.models import Document, DocumentLine, PostingFailure
 from inventory.models import StockMovement
 from wms.routers import reporting
+
+
+def document_list() -> QuerySet[Document]:
+    """Documents with their lines, newest first, in two queries whatever the page size."""
+    return Document.objects.prefetch_related(
+        Prefetch("lines", queryset=DocumentLine.objects.order_by("id"))
+    ).order_by("-id")
+
+
+def document_get(document_id: int) -> Document:
+    """One document with its lines; raises Document.DoesNotExist."""
+    return document_list().get(pk=document_id)
 
 
 def posted_per_hour(*, since: datetime, until: datetime) -> list[tuple[datetime, int]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from inventory.models import StockMovement, WarehouseInventory
+from inventory.models import Inventory, StockMovement, WarehouseInventory
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,17 @@ def product_movements(*, product_id: int) -> QuerySet[StockMovement]:
         .select_related("warehouse", "document")
         .order_by("-id")
     )
+
+
+def stock_list() -> QuerySet[WarehouseInventory]:
+    """Stock rows in (warehouse, product) order, the order of their unique index."""
+    return WarehouseInventory.objects.order_by("warehouse_id", "product_id")
+
+
+def product_total_list() -> QuerySet[Inventory]:
+    return Inventory.objects.order_by("product_id")
+
+
+def movement_list() -> QuerySet[StockMovement]:
+    """The ledger, newest first."""
+    return StockMovement.objects.order_by("-id")

@@ -1,9 +1,14 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from documents.roles import CLERK, MANAGER, sync_roles
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, WarehouseInventory
-from tests.factories import ProductFactory, WarehouseFactory
+from tests.factories import PASSWORD, ProductFactory, UserFactory, WarehouseFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -61,37 +66,66 @@ def total(product) -> int:
     return row.quantity if row else 0
 
 
-# --- staff users for the admin --------------------------------------------------------------
+# --- API clients ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with empty rate-limit counters (they live in the default cache)."""
+    cache.clear()
+
+
+def user_with(*, groups=(), perms=(), **kwargs):
+    """A user in the named groups and with the named permissions ("app_label.codename").
+
+    Without a password unless given one: API users log in with tokens, and hashing is slow.
+    """
+    if groups:
+        sync_roles(Group, Permission)  # a transactional test may have flushed the role groups
+    user = UserFactory(**{"password": None, **kwargs})
+    user.save(update_fields=["password"])  # the factory sets it after its own save
+    user.groups.set(Group.objects.filter(name__in=groups))
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def api_client(user=None) -> APIClient:
+    """A client that authenticates as ``user`` with its API token (anonymous without one)."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
 
 
 def staff_user(role: str):
-    """A staff user in one of the role groups (made again if a transactional test flushed it)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from documents.roles import sync_roles
-    from tests.factories import UserFactory
-
-    sync_roles(Group, Permission)
-    user = UserFactory(is_staff=True)
-    user.save()  # the factory sets the password after saving
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    """A staff user in one of the role groups who can log in with PASSWORD (browser tests)."""
+    return user_with(groups=[role], is_staff=True, password=PASSWORD)
 
 
 @pytest.fixture
 def clerk(db):
-    from documents.roles import CLERK
-
-    return staff_user(CLERK)
+    return user_with(groups=[CLERK], is_staff=True)
 
 
 @pytest.fixture
 def manager(db):
-    from documents.roles import MANAGER
-
-    return staff_user(MANAGER)
+    return user_with(groups=[MANAGER], is_staff=True)
 
 
+@pytest.fixture
+def clerk_api(clerk):
+    return api_client(clerk)
+
+
+@pytest.fixture
+def manager_api(manager):
+    return api_client(manager)
+
+
+# --- staff clients for the admin ------------------------------------------------------------
 @pytest.fixture
 def clerk_client(client, clerk):
     client.force_login(clerk)

@@ -25,10 +25,13 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = Decimal("9.99")
 
 
+PASSWORD = "pw-for-tests-only"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-only")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)

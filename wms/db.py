@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from wms.exceptions import InUse
+
 
 class NamedIndex(models.Index):
     """An index whose name may use PostgreSQL's full 63 characters.
@@ -12,3 +14,20 @@ class NamedIndex(models.Index):
     """
 
     max_name_length = 63
+
+
+def delete_unreferenced(instance: models.Model, *, instead: str) -> None:
+    """Delete ``instance`` unless protected references to it exist; then raise InUse naming them.
+
+    One EXISTS query per protecting relation, where Django's own ProtectedError would first load
+    every referring row (millions of ledger rows for a busy product).
+    """
+    referring = [
+        str(relation.related_model._meta.verbose_name_plural)
+        for relation in instance._meta.related_objects
+        if relation.on_delete in (models.PROTECT, models.RESTRICT)
+        and relation.related_model._base_manager.filter(**{relation.field.name: instance}).exists()
+    ]
+    if referring:
+        raise InUse(f"{instance} is referred to by {', '.join(referring)}; {instead}")
+    instance.delete()

@@ -18,3 +18,9 @@ class DomainError(Exception):
     def details(self) -> dict:
         """Extra machine-readable fields for an API error body."""
         return {}
+
+
+class InUse(DomainError):
+    """A row cannot be deleted while other rows refer to it."""
+
+    code = "in_use"

@@ -1,0 +1,290 @@
+"""Documents over HTTP: every write is a call to documents.services, which holds the rules."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from documents.models import DocType, Document, DocumentLine, Status
+from documents.selectors import document_get, document_list
+from documents.services import (
+    MAX_QUANTITY,
+    LineInput,
+    document_cancel,
+    document_create,
+    document_delete,
+    document_post,
+    document_update,
+)
+from wms.api_errors import responses
+from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
+from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from wms.idempotency import idempotent
+from wms.pagination import CursorPagination
+from wms.permissions import ViewModelPermission
+
+# A bound on one request's work; larger documents are split by the client.
+MAX_LINES = 1000
+
+
+# --- What the API answers -----------------------------------------------------------------
+
+
+class DocumentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentLine
+        fields = ["id", "product", "quantity"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    lines = DocumentLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "number",
+            "doc_type",
+            "status",
+            "warehouse",
+            "destination_warehouse",
+            "reference",
+            "note",
+            "lines",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "posted_by",
+            "posted_at",
+            "cancelled_by",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+# --- What the API accepts -----------------------------------------------------------------
+
+
+class LineInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
+    quantity = serializers.IntegerField(
+        min_value=-MAX_QUANTITY,
+        max_value=MAX_QUANTITY,
+        help_text=(
+            "Receipts, shipments and transfers: positive. Adjustments: signed, not zero. "
+            "Counts: the counted quantity, zero or more."
+        ),
+    )
+
+    def validate(self, attrs):
+        # A partial update of a document is never a partial line: both fields, always.
+        missing = {"product", "quantity"} - set(attrs)
+        if missing:
+            raise ValidationError({field: ["This field is required."] for field in sorted(missing)})
+        return attrs
+
+
+class LinesField(serializers.ListField):
+    """Lines whose errors read like the services' ("Line 2: quantity: ...")."""
+
+    child = LineInputSerializer()
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_LINES, **kwargs)
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    f"Line {index + 1}: {message}"
+                    for index, errors in exc.detail.items()
+                    for message in _messages(errors)
+                ]
+            ) from exc
+
+    def to_internal_value(self, data):
+        return [
+            LineInput(product_id=line["product"], quantity=line["quantity"])
+            for line in super().to_internal_value(data)
+        ]
+
+
+def _messages(errors) -> list[str]:
+    """One line's errors: by field for a line object, bare for a line that is not one (null)."""
+    if isinstance(errors, dict):
+        return [
+            message if field == "non_field_errors" else f"{field}: {message}"
+            for field, messages in errors.items()
+            for message in messages
+        ]
+    return [str(message) for message in errors]
+
+
+class _DraftFields(serializers.Serializer):
+    warehouse = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
+    destination_warehouse = serializers.IntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        allow_null=True,
+        default=None,
+        help_text="Transfers only, and required for them.",
+    )
+    reference = serializers.CharField(max_length=100, allow_blank=True, default="")
+    note = serializers.CharField(allow_blank=True, default="")
+    lines = LinesField(help_text=f"At least one line, at most {MAX_LINES}; a product once.")
+
+    def to_service(self) -> dict:
+        """The validated data as document_create / document_update keyword arguments."""
+        renamed = {"warehouse": "warehouse_id", "destination_warehouse": "destination_warehouse_id"}
+        return {renamed.get(name, name): value for name, value in self.validated_data.items()}
+
+
+class DocumentCreateSerializer(_DraftFields):
+    doc_type = serializers.ChoiceField(choices=DocType.choices)
+
+
+class DocumentUpdateSerializer(_DraftFields):
+    """A draft's editable fields; its type is fixed once created."""
+
+
+class DocumentFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Status.choices)
+    doc_type = filters.ChoiceFilter(choices=DocType.choices)
+    warehouse = IdFilter(field_name="warehouse_id", help_text="The (source) warehouse.")
+    created_by = IdFilter(field_name="created_by_id", help_text="A user id.")
+    created_after = DateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
+    )
+    created_before = DateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Exclusive, ISO 8601."
+    )
+    reference = filters.CharFilter(help_text="Exact reference, e.g. an order number.")
+
+    class Meta:
+        model = Document
+        fields = [
+            "status",
+            "doc_type",
+            "warehouse",
+            "created_by",
+            "created_after",
+            "created_before",
+            "reference",
+        ]
+
+
+def _validated(serializer_class, request, *, partial=False):
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.to_service()
+
+
+def _document_response(document_id: int, status_code=status.HTTP_200_OK) -> Response:
+    return Response(DocumentSerializer(document_get(document_id)).data, status=status_code)
+
+
+_DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List documents, newest first",
+        description="Keyset pages: follow `next`.",
+        responses=responses({200: DocumentSerializer(many=True)}, 400),
+    ),
+    retrieve=extend_schema(
+        summary="Get a document with its lines", responses=responses({200: DocumentSerializer}, 404)
+    ),
+    create=extend_schema(
+        summary="Create a draft with its lines",
+        request=DocumentCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: DocumentSerializer}, 400, 422),
+    ),
+    update=extend_schema(
+        summary="Replace a draft and its lines",
+        description=_DRAFTS_ONLY,
+        request=DocumentUpdateSerializer,
+        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+    ),
+    partial_update=extend_schema(
+        summary="Change a draft",
+        description=f"Given `lines` replace all lines. {_DRAFTS_ONLY}",
+        request=DocumentUpdateSerializer,
+        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+    ),
+    destroy=extend_schema(
+        summary="Delete a draft",
+        description=_DRAFTS_ONLY,
+        responses=responses({204: None}, 404, 409),
+    ),
+)
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = document_list()
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    pagination_class = CursorPagination
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        document = document_create(
+            **_validated(DocumentCreateSerializer, request), created_by=request.user
+        )
+        return _document_response(document.pk, status.HTTP_201_CREATED)
+
+    def update(self, request, pk, partial=False):
+        document_update(
+            document_id=int(pk), **_validated(DocumentUpdateSerializer, request, partial=partial)
+        )
+        return _document_response(int(pk))
+
+    def partial_update(self, request, pk):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk):
+        document_delete(document_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="documents_post",
+        summary="Post a draft: move its stock",
+        description=(
+            "All lines or none. 409 `invalid_state` unless a draft; 409 `insufficient_stock` "
+            "with every short line in `shortages`; 403 without the permission to post this type."
+        ),
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="post",
+        url_name="post",
+        permission_classes=[ViewModelPermission],
+    )
+    @idempotent
+    def post_document(self, request, pk):
+        document_post(document_id=int(pk), user=request.user)
+        return _document_response(int(pk))
+
+    @extend_schema(
+        operation_id="documents_cancel",
+        summary="Cancel a document",
+        description=(
+            "A draft is simply cancelled; a posted document's movements are reversed, which is "
+            "a 409 `insufficient_stock` if the goods are gone. 409 `invalid_state` if cancelled."
+        ),
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
+    @idempotent
+    def cancel(self, request, pk):
+        document_cancel(document_id=int(pk), user=request.user)
+        return _document_response(int(pk))

@@ -1,0 +1,89 @@
+"""Every list is paged: 50 rows by default, at most 100; documents and movements by keyset."""
+
+import pytest
+
+from documents.models import Document
+from tests.conftest import make_document, post
+from tests.factories import ProductFactory, WarehouseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_numbered_pages_default_to_50_and_cap_at_100(clerk_api):
+    ProductFactory.create_batch(120)
+    first = clerk_api.get("/api/v1/products/").json()
+    assert set(first) == {"count", "next", "previous", "results"}
+    assert first["count"] == 120
+    assert len(first["results"]) == 50
+    assert first["previous"] is None
+    assert first["next"].endswith("/api/v1/products/?page=2")
+
+    capped = clerk_api.get("/api/v1/products/?page_size=1000").json()
+    assert len(capped["results"]) == 100
+    last = clerk_api.get(capped["next"]).json()
+    assert len(last["results"]) == 20
+    assert last["next"] is None
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "1.5"])
+def test_a_page_size_that_is_not_a_positive_integer_is_a_400(clerk_api, page_size):
+    response = clerk_api.get(f"/api/v1/warehouses/?page_size={page_size}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_page_past_the_end_is_a_404(clerk_api):
+    WarehouseFactory()
+    response = clerk_api.get("/api/v1/warehouses/?page=2")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_documents_page_by_keyset_newest_first(clerk_api, warehouse, product):
+    documents = [make_document("receipt", warehouse, [(product, 1)]) for _ in range(5)]
+    newest_first = [d.pk for d in reversed(documents)]
+
+    first = clerk_api.get("/api/v1/documents/?page_size=2").json()
+    assert set(first) == {"next", "previous", "results"}
+    assert [d["id"] for d in first["results"]] == newest_first[:2]
+    second = clerk_api.get(first["next"]).json()
+    assert [d["id"] for d in second["results"]] == newest_first[2:4]
+    third = clerk_api.get(second["next"]).json()
+    assert [d["id"] for d in third["results"]] == newest_first[4:]
+    assert third["next"] is None
+    back = clerk_api.get(third["previous"]).json()
+    assert [d["id"] for d in back["results"]] == newest_first[2:4]
+
+
+def test_a_keyset_page_does_not_shift_when_new_rows_arrive(clerk_api, warehouse, product):
+    for _ in range(3):
+        make_document("receipt", warehouse, [(product, 1)])
+    first = clerk_api.get("/api/v1/documents/?page_size=2").json()
+    make_document("receipt", warehouse, [(product, 1)])
+    second = clerk_api.get(first["next"]).json()
+    assert [d["id"] for d in second["results"]] == [Document.objects.order_by("id").first().pk]
+
+
+def test_movements_page_by_keyset(clerk_api, warehouse):
+    products = ProductFactory.create_batch(3)
+    post("receipt", warehouse, [(p, 1) for p in products])
+    first = clerk_api.get("/api/v1/movements/?page_size=2").json()
+    assert len(first["results"]) == 2
+    assert len(clerk_api.get(first["next"]).json()["results"]) == 1
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "cD1hYmM=", "cD0tNQ==", "cD05OTk5OTk5OTk5OTk5OTk5OTk5OQ=="]
+)
+def test_a_malformed_cursor_is_a_400(clerk_api, cursor):
+    # Base64 of p=abc, p=-5 and p=99999999999999999999: positions that are not ids.
+    response = clerk_api.get(f"/api/v1/movements/?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"cursor": ["Invalid cursor."]}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "last"])
+def test_a_page_that_is_not_a_positive_integer_is_a_400(clerk_api, page):
+    response = clerk_api.get(f"/api/v1/warehouses/?page={page}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]

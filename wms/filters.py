@@ -1,0 +1,85 @@
+"""Query-string filters whose bad values are a 400, never a database error."""
+
+from datetime import UTC
+
+from django import forms
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
+
+BIGINT_MAX = 2**63 - 1
+
+
+class _BoundedIntegerField(forms.IntegerField):
+    """Whole numbers only: Django's IntegerField also takes "1.0" and "1e3"."""
+
+    def to_python(self, value):
+        text = str(value).strip()
+        if value not in self.empty_values and not (text.isascii() and text.lstrip("-").isdigit()):
+            raise forms.ValidationError("Enter a whole number.", code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdFilter(filters.Filter):
+    """An id: a positive whole number (``?warehouse=-3`` is refused, not an empty list)."""
+
+    field_class = _BoundedIntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": -BIGINT_MAX, "maximum": BIGINT_MAX})
+class QuantityFilter(filters.Filter):
+    field_class = _BoundedIntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -BIGINT_MAX)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true or false; anything else is refused instead of silently ignored."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value):
+        return None
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The raw value: the usual widgets turn nonsense into "unset" before it is validated.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class _DateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                # Compared in UTC: an offset that pushes year 1 or 9999 off the calendar cannot be.
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise forms.ValidationError("Date and time out of range.", code="invalid") from None
+        return moment
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time; without an offset it is in the server's time zone (UTC)."""
+
+    field_class = _DateTimeField

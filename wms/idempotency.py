@@ -1,0 +1,125 @@
+"""Idempotency-Key: a retried POST replays its first response instead of acting twice.
+
+The key is claimed by inserting its row at the start of the request's transaction, and the
+response is stored in that row before the transaction commits, so the key and the effect exist
+together or not at all. A request that ends in an error rolls back and leaves no key: retrying
+it with the same key simply tries again.
+
+A concurrent request with the same key blocks on the unique index until the first one finishes
+(PostgreSQL), then replays its response; if there is nothing to replay it is told to retry.
+"""
+
+import functools
+import hashlib
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from wms.exceptions import DomainError
+from wms.models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255
+
+PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique string up to 255 visible ASCII characters (a UUID is a good choice). "
+        "A retry with the same key and body replays the first response, with the header "
+        "`Idempotent-Replayed: true`, instead of acting again. Kept at least 24 hours."
+    ),
+    pattern=r"^[\x21-\x7e]{1,255}$",
+)
+
+
+class KeyReused(DomainError):
+    code = "key_reused"
+    status_code = 422
+
+
+class KeyInFlight(DomainError):
+    code = "key_in_flight"
+
+
+def ttl() -> timedelta:
+    return timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotent(handler):
+    """Make a view's POST handler honour the Idempotency-Key header."""
+
+    @functools.wraps(handler)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return handler(view, request, *args, **kwargs)
+        if not (0 < len(key) <= MAX_KEY_LENGTH and all("!" <= c <= "~" for c in key)):
+            raise ValidationError(
+                {HEADER: [f"Must be 1 to {MAX_KEY_LENGTH} visible ASCII characters."]}
+            )
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            record, fresh = _claim(request.user, key, fingerprint)
+            if not fresh:
+                if record.fingerprint != fingerprint:
+                    raise KeyReused(
+                        f"The Idempotency-Key {key!r} was already used for a different request."
+                    )
+                return Response(
+                    json.loads(record.response_body),
+                    status=record.response_status,
+                    headers={REPLAYED_HEADER: "true"},
+                )
+            response = handler(view, request, *args, **kwargs)
+            record.response_status = response.status_code
+            record.response_body = json.dumps(response.data, cls=DjangoJSONEncoder)
+            record.save(update_fields=["response_status", "response_body"])
+        return response
+
+    return wrapper
+
+
+def _fingerprint(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
+    """The key's row, locked for this transaction, and whether this request is its first."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                user=user, key=key, fingerprint=fingerprint, created_at=now
+            )
+        return record, True
+    except IntegrityError:
+        # On PostgreSQL the insert waited for the request holding the key to commit.
+        pass
+    # A key past its lifetime is free again: take it over, as if it had been purged.
+    expired = IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - ttl())
+    taken_over = expired.update(
+        fingerprint=fingerprint, response_status=None, response_body=None, created_at=now
+    )
+    record = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if record is None or (not taken_over and record.response_status is None):
+        raise KeyInFlight(
+            f"A request with the Idempotency-Key {key!r} is still in progress; retry shortly."
+        )
+    return record, bool(taken_over)
+
+
+def purge_expired() -> int:
+    """Delete the keys past their lifetime; returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - ttl()).delete()
+    return deleted

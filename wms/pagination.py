@@ -1,0 +1,94 @@
+"""Pages for every API list: 50 rows by default, never more than 100.
+
+Catalogue-sized lists (products, warehouses, stock, totals) are numbered pages with a ``count``.
+The append-only lists that grow without bound (documents, movements) use keyset pagination:
+``WHERE id < last seen ORDER BY id DESC``, as fast on page 10,000 as on page 1, without a count.
+"""
+
+from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+_MAX_ID = 2**63 - 1
+
+
+def _with_bounds(parameters: list[dict]) -> list[dict]:
+    """The page_size parameter with its bounds, for the schema."""
+    for parameter in parameters:
+        if parameter["name"] in ("page", "page_size"):
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+    return parameters
+
+
+def _positive(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and int(raw) >= 1
+
+
+def _page_size(request, default: int) -> int:
+    raw = request.query_params.get("page_size")
+    if raw is None or raw == "":
+        return default
+    if not _positive(raw):
+        raise ValidationError({"page_size": ["Must be a positive whole number."]})
+    # Capped rather than refused, as REST framework does: a client asking for "all" gets 100.
+    return min(int(raw), MAX_PAGE_SIZE)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = f"Rows per page, {DEFAULT_PAGE_SIZE} by default, at most 100."
+    page_query_description = "A page number from 1; past the last page is a 404."
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if not _positive(raw):
+            raise ValidationError({"page": ["Must be a positive whole number."]})
+        return raw
+
+    def get_page_size(self, request):
+        return _page_size(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view))
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        paged["required"] = ["count", "next", "previous", "results"]
+        return paged
+
+
+class CursorPagination(pagination.CursorPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = f"Rows per page, {DEFAULT_PAGE_SIZE} by default, at most 100."
+    # Newest first by the primary key: unique and indexed, and in insertion order.
+    ordering = "-id"
+
+    def get_page_size(self, request):
+        return _page_size(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view))
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as exc:  # REST framework's answer to a malformed cursor
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from exc
+        # The position is compared with the id column: anything but an id would fail in SQL.
+        position = cursor.position if cursor else None
+        if position is not None and not (
+            position.isascii() and position.isdigit() and 0 < int(position) <= _MAX_ID
+        ):
+            raise ValidationError({"cursor": ["Invalid cursor."]})
+        return cursor
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        paged["required"] = ["next", "previous", "results"]
+        return paged
