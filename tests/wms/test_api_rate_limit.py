@@ -3,14 +3,13 @@
 import os
 import subprocess
 import sys
-import time
-import zlib
 
 import pytest
 from django.conf import settings
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
+from tests.ratelimit_windows import wait_for_a_fresh_window
 from wms.ratelimit import client_ip
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +26,7 @@ def limit_of_3(settings):
 
 
 def hit(n, ip="192.0.2.1", url=URL, **headers):
+    wait_for_a_fresh_window(ip, margin=2)
     client = APIClient(REMOTE_ADDR=ip)
     return [client.get(url, **headers) for _ in range(n)]
 
@@ -63,6 +63,7 @@ def test_zero_turns_limiting_off(settings):
 
 
 def test_a_forged_forwarded_for_from_an_untrusted_client_is_ignored(limit_of_3):
+    wait_for_a_fresh_window("192.0.2.1", margin=2)
     responses = [
         APIClient(REMOTE_ADDR="192.0.2.1").get(URL, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
         for n in range(4)
@@ -73,6 +74,7 @@ def test_a_forged_forwarded_for_from_an_untrusted_client_is_ignored(limit_of_3):
 def test_behind_a_trusted_proxy_each_forwarded_client_counts_apart(limit_of_3, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     proxy = APIClient(REMOTE_ADDR="10.0.0.1")
+    wait_for_a_fresh_window("203.0.113.5", margin=2)
     for _ in range(3):
         proxy.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert proxy.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
@@ -111,7 +113,7 @@ def test_an_unreachable_cache_lets_requests_through(limit_of_3, settings):
 
 @needs_redis
 def test_every_process_counts_in_the_same_redis(limit_of_3):
-    wait_out_the_end_of_the_window("127.0.0.1")
+    wait_for_a_fresh_window("127.0.0.1")
     # Another process, as another gunicorn worker or instance would be, spends two requests.
     script = (
         "import django; django.setup()\n"
@@ -128,13 +130,3 @@ def test_every_process_counts_in_the_same_redis(limit_of_3):
     client = APIClient()  # 127.0.0.1 as well
     assert client.get(URL).status_code == 401
     assert client.get(URL).status_code == 429
-
-
-def wait_out_the_end_of_the_window(ip, margin=10):
-    """django-ratelimit's minute windows end at a fixed second per client; stay inside one."""
-    now = time.time()
-    end = int(now) - int(now) % 60 + zlib.crc32(ip.encode()) % 60
-    if end < now:
-        end += 60
-    if end - now < margin:
-        time.sleep(end - now + 1)
