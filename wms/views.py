@@ -19,6 +19,7 @@ from rest_framework.exceptions import AuthenticationFailed
 import wms
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
+from wms.ratelimit import API_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,20 @@ def healthz(request):
 
 def server_error(request):
     """handler500: a database outage that escaped the views (say, in a middleware) is still a
-    503 JSON; anything else is Django's own 500 page."""
+    503 JSON; any other failure is a JSON body under /api/ (integrators parse every error body)
+    and Django's own 500 page elsewhere."""
     exc = sys.exc_info()[1]
     if exc is not None and is_database_unavailable(exc):
         return database_unavailable_response(exc)
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            {
+                "detail": "Internal server error. It has been logged with this response's "
+                "X-Request-ID; quote it when reporting the problem.",
+                "code": "server_error",
+            },
+            status=500,
+        )
     return django_server_error(request)
 
 

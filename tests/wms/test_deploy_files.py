@@ -84,6 +84,26 @@ def test_compose_runs_postgres_redis_migrate_and_the_api():
         assert set(services[service]["environment"]) <= DOCUMENTED
 
 
+def cronjobs() -> list[dict]:
+    return [doc for path in K8S for doc in load_all(path) if doc["kind"] == "CronJob"]
+
+
+def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
+    commands = {path.stem for path in PROJECT.glob("*/management/commands/*.py")}
+    jobs = cronjobs()
+    assert {job["metadata"]["name"] for job in jobs} == {
+        "wms-purge-idempotency-keys",
+        "wms-prune-posting-failures",
+        "wms-reconcile-stock",
+    }
+    for job in jobs:
+        (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        assert container["command"][:2] == ["python", "manage.py"]
+        assert container["command"][2] in commands
+        for variable in container["env"]:
+            assert variable["name"] in DOCUMENTED, variable["name"]
+
+
 def test_every_k8s_file_parses_and_has_a_kind():
     kinds = {doc["kind"] for path in K8S for doc in load_all(path)}
     assert kinds == {
@@ -92,6 +112,7 @@ def test_every_k8s_file_parses_and_has_a_kind():
         "ConfigMap",
         "Secret",
         "Job",
+        "CronJob",
         "PodDisruptionBudget",
     }
 

@@ -46,3 +46,12 @@ def test_other_errors_keep_the_plain_500_page(rf):
     except ValueError:
         response = server_error(rf.get("/admin/"))
     assert response.status_code == 500
+
+
+def test_other_errors_under_the_api_are_a_500_json(rf):
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/api/v1/products/"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["code"] == "server_error"
