@@ -252,21 +252,8 @@ class InStockFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(WarehouseInventory)
-class WarehouseInventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("product_link", "product_name", "warehouse_link", "quantity", "updated_at")
-    list_select_related = ("product", "warehouse")
-    list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
-    search_fields = ("product__sku", "product__name", "warehouse__code")
-    ordering = ("warehouse__code", "product__sku")
-    csv_columns = (
-        ("warehouse", "warehouse__code"),
-        ("sku", "product__sku"),
-        ("name", "product__name"),
-        ("unit", "product__unit"),
-        ("quantity", "quantity"),
-        ("updated_at", "updated_at"),
-    )
+class RowColumns:
+    """List columns for rows that belong to a product (and a warehouse): links and the name."""
 
     @admin.display(description="product", ordering="product__sku")
     def product_link(self, row):
@@ -281,8 +268,25 @@ class WarehouseInventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdm
         return change_link("warehouses_warehouse", row.warehouse_id, row.warehouse.code)
 
 
+@admin.register(WarehouseInventory)
+class WarehouseInventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("product_link", "product_name", "warehouse_link", "quantity", "updated_at")
+    list_select_related = ("product", "warehouse")
+    list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
+    search_fields = ("product__sku", "product__name", "warehouse__code")
+    ordering = ("warehouse__code", "product__sku")
+    csv_columns = (
+        ("warehouse", "warehouse__code"),
+        ("sku", "product__sku"),
+        ("name", "product__name"),
+        ("unit", "product__unit"),
+        ("quantity", "quantity"),
+        ("updated_at", "updated_at"),
+    )
+
+
 @admin.register(Inventory)
-class InventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class InventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("product_link", "product_name", "unit", "quantity", "updated_at")
     list_select_related = ("product",)
     list_filter = (InStockFilter, "product__unit", "product__is_active")
@@ -296,21 +300,13 @@ class InventoryAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         ("updated_at", "updated_at"),
     )
 
-    @admin.display(description="product", ordering="product__sku")
-    def product_link(self, row):
-        return change_link("inventory_product", row.product_id, row.product.sku)
-
-    @admin.display(description="name", ordering="product__name")
-    def product_name(self, row):
-        return row.product.name
-
     @admin.display(description="unit", ordering="product__unit")
     def unit(self, row):
         return row.product.get_unit_display()
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "created_at",
@@ -346,14 +342,6 @@ class StockMovementAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="type", ordering="document__doc_type")
     def doc_type(self, movement):
         return movement.document.get_doc_type_display()
-
-    @admin.display(description="product", ordering="product__sku")
-    def product_link(self, movement):
-        return change_link("inventory_product", movement.product_id, movement.product.sku)
-
-    @admin.display(description="warehouse", ordering="warehouse__code")
-    def warehouse_link(self, movement):
-        return change_link("warehouses_warehouse", movement.warehouse_id, movement.warehouse.code)
 
     @admin.display(description="quantity", ordering="quantity")
     def signed_quantity(self, movement):
