@@ -25,6 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Each client is one single-threaded process, like a sync gunicorn worker: one connection each.
+os.environ.setdefault("DB_POOL_SIZE", "1")
+os.environ.setdefault("DB_MAX_OVERFLOW", "0")
+# A line per document on a terminal would measure the terminal; LOG_LEVEL=INFO to include it.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
 
@@ -96,7 +101,11 @@ def client(mode, warehouses, products, seconds, seed, start_at, results):
 def run_service(mode, clients, seconds, warehouses, products) -> float:
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
+    # A forked child must not inherit the parent's connection or its pool (their sockets and
+    # the pool's threads do not survive a fork): each child opens its own.
     connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
     start_at = time.time() + 1.0
     procs = [
         ctx.Process(target=client, args=(mode, warehouses, products, seconds, i, start_at, results))
