@@ -1,6 +1,7 @@
 """Who may call the API: tokens (and staff sessions), 401 for strangers, 403 naming the gap."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -127,3 +128,21 @@ def api_client_with_key(key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+def test_create_api_token_with_a_group_creates_an_api_only_user(capsys):
+    call_command("create_api_token", "erp", "--group", "Warehouse clerk")
+    key = capsys.readouterr().out.splitlines()[-1]
+    user = Token.objects.get(key=key).user
+    assert user.username == "erp"
+    assert list(user.groups.values_list("name", flat=True)) == ["Warehouse clerk"]
+    assert not user.has_usable_password()
+    assert api_client_with_key(key).get("/api/v1/documents/").status_code == 200
+    assert api_client_with_key(key).post("/api/v1/products/", {}).status_code == 403
+
+
+def test_create_api_token_with_an_unknown_group_fails_and_creates_no_user():
+    with pytest.raises(CommandError, match="No group named 'Clerks'. Groups: Warehouse clerk"):
+        call_command("create_api_token", "erp", "--group", "Clerks")
+    assert not Token.objects.exists()
+    assert not get_user_model().objects.filter(username="erp").exists()

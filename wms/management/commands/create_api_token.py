@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -7,7 +8,8 @@ from rest_framework.authtoken.models import Token
 class Command(BaseCommand):
     help = (
         "Create the API token of a user, or show the one it has; --rotate replaces it. "
-        "The key is printed alone on the last line."
+        "With --group, a missing user is created for the integration (API only, no password) "
+        "and put in that group. The key is printed alone on the last line."
     )
 
     def add_arguments(self, parser):
@@ -15,14 +17,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rotate", action="store_true", help="Replace the user's token with a new one."
         )
+        parser.add_argument(
+            "--group",
+            help='Create the user if missing and add it to this group, e.g. "Warehouse clerk".',
+        )
 
-    def handle(self, *args, username, rotate, **options):
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user named {username!r}.")
-        if not user.is_active:
-            raise CommandError(f"User {username!r} is inactive; a token would not work.")
+    def handle(self, *args, username, rotate, group, **options):
         with transaction.atomic():
+            user = self._user(username, group)
             if rotate:
                 Token.objects.filter(user=user).delete()
             token, created = Token.objects.get_or_create(user=user)
@@ -33,3 +35,25 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Existing API token for {username} (--rotate replaces it):")
         self.stdout.write(token.key)
+
+    def _user(self, username: str, group_name: str | None):
+        users = get_user_model()
+        user = users.objects.filter(username=username).first()
+        if group_name is None:
+            if user is None:
+                raise CommandError(
+                    f"No user named {username!r}. Create it in the admin, or give --group "
+                    '(e.g. --group "Warehouse clerk") to create it here.'
+                )
+        else:
+            group = Group.objects.filter(name=group_name).first()
+            if group is None:
+                names = ", ".join(sorted(Group.objects.values_list("name", flat=True)))
+                raise CommandError(f"No group named {group_name!r}. Groups: {names}.")
+            if user is None:
+                user = users.objects.create_user(username=username)  # no password: API only
+                self.stdout.write(f"Created user {username} for the API.")
+            user.groups.add(group)
+        if not user.is_active:
+            raise CommandError(f"User {username!r} is inactive; a token would not work.")
+        return user
