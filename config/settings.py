@@ -209,6 +209,14 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 # --- end logging and metrics ----------------------------------------------------------------------
 
+# --- Metrics directory outside gunicorn -----------------------------------------------------------
+# prometheus_client fails at its first metric when PROMETHEUS_MULTIPROC_DIR names a missing
+# directory. gunicorn.conf.py makes it for the workers; a process that shares their environment
+# but not their start (manage.py in the migration Job or compose's migrate service) makes it here.
+if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+# --- end metrics directory ------------------------------------------------------------------------
+
 # --- Staff back office (Django admin) -------------------------------------------------------
 # The admin is served by the WMS admin site (wms.admin_site): its titles and a login that is
 # rate-limited with django-ratelimit in the `default` cache.

@@ -2,8 +2,10 @@
 
 The key is claimed by inserting its row at the start of the request's transaction, and the
 response is stored in that row before the transaction commits, so the key and the effect exist
-together or not at all. A request that ends in an error rolls back and leaves no key: retrying
-it with the same key simply tries again.
+together or not at all. A request that ends in an error leaves no key: retrying it with the same
+key simply tries again. A refused request (a 4xx: the service changed nothing) keeps what the
+service wrote about the refusal, such as a failed posting's record, exactly as without a key;
+any other error rolls everything back.
 
 A concurrent request with the same key blocks on the unique index until the first one finishes
 (PostgreSQL), then replays its response; if there is nothing to replay it is told to retry.
@@ -15,11 +17,14 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from wms.exceptions import DomainError
@@ -39,6 +44,17 @@ PARAMETER = OpenApiParameter(
         "`Idempotent-Replayed: true`, instead of acting again. Kept at least 24 hours."
     ),
     pattern=r"^[\x21-\x7e]{1,255}$",
+)
+
+
+# What the API answers with a 4xx: the request was refused before or instead of acting.
+REFUSALS = (
+    DomainError,
+    APIException,
+    DjangoValidationError,
+    PermissionDenied,
+    ObjectDoesNotExist,
+    Http404,
 )
 
 
@@ -80,10 +96,23 @@ def idempotent(handler):
                     status=record.response_status,
                     headers={REPLAYED_HEADER: "true"},
                 )
-            response = handler(view, request, *args, **kwargs)
-            record.response_status = response.status_code
-            record.response_body = json.dumps(response.data, cls=DjangoJSONEncoder)
-            record.save(update_fields=["response_status", "response_body"])
+            try:
+                response = handler(view, request, *args, **kwargs)
+            except REFUSALS as exc:
+                if transaction.get_connection().needs_rollback:
+                    raise
+                # A refused request changed nothing (a service is all or nothing) and keeps no
+                # key; what the service recorded about the refusal (a failed posting) is kept,
+                # as it is for a request without a key.
+                record.delete()
+                refusal = exc
+            else:
+                record.response_status = response.status_code
+                record.response_body = json.dumps(response.data, cls=DjangoJSONEncoder)
+                record.save(update_fields=["response_status", "response_body"])
+                refusal = None
+        if refusal is not None:
+            raise refusal
         return response
 
     return wrapper

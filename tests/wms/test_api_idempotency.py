@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from documents.models import Document, Status
+from documents.models import Document, PostingFailure, Status
 from inventory.models import StockMovement
 from tests.conftest import api_client, make_document, post, stock, user_with
 from tests.factories import ProductFactory, WarehouseFactory
@@ -127,6 +127,15 @@ def test_a_failed_request_leaves_no_key_so_its_retry_acts(clerk_api, warehouse, 
     assert retry.status_code == 200
     assert REPLAYED not in retry
     assert stock(warehouse, product) == 0
+
+
+def test_a_refused_posting_is_recorded_as_it_is_without_a_key(clerk_api, warehouse, product):
+    document = make_document("shipment", warehouse, [(product, 5)])
+    assert send(clerk_api, f"/api/v1/documents/{document.pk}/post/").status_code == 409
+    failure = PostingFailure.objects.get()
+    assert (failure.document, failure.reason) == (document, "insufficient_stock")
+    assert not IdempotencyKey.objects.exists()
+    assert Document.objects.get(pk=document.pk).status == Status.DRAFT
 
 
 def test_a_validation_error_leaves_no_key(clerk_api, warehouse, product):

@@ -8,6 +8,7 @@ from documents.services import document_cancel, document_post
 from inventory.exceptions import InsufficientStock
 from tests.conftest import make_document, post
 from tests.factories import UserFactory
+from tests.wms.helpers import project_env, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,12 @@ def test_failed_postings_are_counted_by_reason(warehouse, product):
         document_post(document_id=receipt.pk)
     assert value("wms_document_post_failures_total", reason="insufficient_stock") == short + 1
     assert value("wms_document_post_failures_total", reason="invalid_state") == invalid_state + 1
+
+
+def test_a_command_outside_gunicorn_makes_the_shared_metrics_directory(tmp_path):
+    # The migration Job and compose's migrate service share the API's environment, with
+    # PROMETHEUS_MULTIPROC_DIR, but not gunicorn's start, which makes the directory.
+    directory = tmp_path / "wms-prometheus"
+    result = run_manage("check", env=project_env(PROMETHEUS_MULTIPROC_DIR=str(directory)))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert directory.is_dir()

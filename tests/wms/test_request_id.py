@@ -7,6 +7,7 @@ import logging
 import pytest
 from django.test import Client, override_settings
 
+from tests.conftest import make_document
 from wms.log import TEXT_DATE_FORMAT, TEXT_FORMAT, JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
@@ -68,24 +69,18 @@ def test_https_redirects_carry_the_id_but_spare_health(client):
         assert client.get(path).status_code == 200, path
 
 
-def test_every_line_of_a_request_shows_its_id(client, log_lines, warehouse, product):
-    from documents.services import LineInput, document_create
-
-    document = document_create(
-        doc_type="receipt", warehouse_id=warehouse.pk, lines=[LineInput(product.pk, 3)]
-    )
+def test_every_line_of_a_request_shows_its_id(log_lines, manager_api, warehouse, product):
+    document = make_document("receipt", warehouse, [(product, 3)])
     lines = log_lines()
 
-    @override_settings(ROOT_URLCONF="tests.wms.server_urls")
-    def post():
-        return client.post(
-            f"/test/documents/{document.pk}/post", secure=True, HTTP_X_REQUEST_ID="8f3a9b2c"
-        )
+    response = manager_api.post(
+        f"/api/v1/documents/{document.pk}/post/", HTTP_X_REQUEST_ID="8f3a9b2c"
+    )
 
-    assert post().status_code == 200
+    assert response.status_code == 200, response.content
     request_lines = [line for line in lines() if "[8f3a9b2c]" in line]
     assert [line.split(" | ", 3)[1:] for line in request_lines[:2]] == [
-        ["INFO", "[8f3a9b2c]", f"Request started: POST /test/documents/{document.pk}/post"],
+        ["INFO", "[8f3a9b2c]", f"Request started: POST /api/v1/documents/{document.pk}/post/"],
         ["INFO", "[8f3a9b2c]", f"Document {document.number} posted (1 lines)"],
     ]
     assert request_lines[-1].split(" | ")[3].startswith("Request completed: Status 200 in ")
