@@ -6,7 +6,10 @@ the business counters. Under gunicorn, prometheus_client's multiprocess mode (en
 PROMETHEUS_MULTIPROC_DIR, see gunicorn.conf.py) sums every worker's values at scrape time.
 """
 
-from prometheus_client import Counter, Gauge, Histogram
+import atexit
+import os
+
+from prometheus_client import Counter, Gauge, Histogram, multiprocess
 
 DOCUMENTS_POSTED = Counter(
     "wms_documents_posted", "Documents posted (committed), by type.", ["doc_type"]
@@ -52,3 +55,10 @@ def record_pool(alias: str, pool) -> None:
     DB_POOL_CONNECTIONS.labels(alias, "idle").set(idle)
     DB_POOL_CONNECTIONS.labels(alias, "in_use").set(max(stats.get("pool_size", 0) - idle, 0))
     DB_POOL_MAX.labels(alias).set(stats.get("pool_max", 0))
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # A process's live gauges (its pool) must not outlive it. gunicorn's master drops those of its
+    # workers (child_exit in gunicorn.conf.py); any other process sharing the directory, such as
+    # a manage.py command run in the API's container, drops its own when it exits.
+    atexit.register(lambda: multiprocess.mark_process_dead(os.getpid()))

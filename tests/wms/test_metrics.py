@@ -8,7 +8,7 @@ from documents.services import document_cancel, document_post
 from inventory.exceptions import InsufficientStock
 from tests.conftest import make_document, post
 from tests.factories import UserFactory
-from tests.wms.helpers import project_env, run_manage
+from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,20 @@ def test_a_command_outside_gunicorn_makes_the_shared_metrics_directory(tmp_path)
     result = run_manage("check", env=project_env(PROMETHEUS_MULTIPROC_DIR=str(directory)))
     assert result.returncode == 0, result.stderr[-3000:]
     assert directory.is_dir()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_command_leaves_no_live_gauges_behind(tmp_path):
+    directory = tmp_path / "wms-prometheus"
+    env = project_env(PROMETHEUS_MULTIPROC_DIR=str(directory), DATABASE_URL=url_of_test_database())
+    opened = run_snippet(
+        "import json, os; from django.db import connection; connection.ensure_connection();"
+        " from pathlib import Path;"
+        " live = sorted(p.name for p in Path(os.environ['PROMETHEUS_MULTIPROC_DIR']).iterdir()"
+        " if p.name.startswith('gauge_live'));"
+        " print(json.dumps({'pid': os.getpid(), 'live': live}))",
+        env=env,
+    )
+    assert any(str(opened["pid"]) in name for name in opened["live"])  # written while it ran
+    assert not [p.name for p in directory.iterdir() if p.name.startswith("gauge_live")]
