@@ -78,10 +78,11 @@ def _apply(changes: Sequence[StockChange], document_id: int, is_reversal: bool):
             [WarehouseInventory(warehouse_id=w, product_id=p) for w, p in growing],
             ignore_conflicts=True,
         )
-        Inventory.objects.bulk_create(
-            [Inventory(product_id=p) for p in sorted({p for _, p in growing})],
-            ignore_conflicts=True,
-        )
+        totals_growing = _totals_that_may_grow(changes)
+        if totals_growing:
+            Inventory.objects.bulk_create(
+                [Inventory(product_id=p) for p in totals_growing], ignore_conflicts=True
+            )
 
     locked = _lock_stock(keys)
     deltas: dict[Key, int] = {}
@@ -138,6 +139,18 @@ def _apply(changes: Sequence[StockChange], document_id: int, is_reversal: bool):
             for (w, p), delta in sorted(deltas.items())
         ]
     )
+
+
+def _totals_that_may_grow(changes: Sequence[StockChange]) -> list[int]:
+    """Products whose total may rise: a transfer only moves stock between rows of one total."""
+    net: dict[int, int] = defaultdict(int)
+    counted = set()
+    for change in changes:
+        if change.set_to:
+            counted.add(change.product_id)
+        else:
+            net[change.product_id] += change.quantity
+    return sorted(counted | {p for p, d in net.items() if d > 0})
 
 
 def _add_quantities(model, deltas: dict[int, int], now) -> None:
