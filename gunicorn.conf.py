@@ -12,7 +12,9 @@ from pathlib import Path
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or (2 * multiprocessing.cpu_count() + 1))
-timeout = 30
+# The outermost bound of the timeout budget (docs/operations.md): the application's own
+# (lock, statement, pool) are below it, so a client always gets the application's JSON answer.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
 # No control socket: it needs a writable home (the pod's root filesystem is read-only), and

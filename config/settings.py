@@ -107,12 +107,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # docs/operations.md has the sizing rule. DB_POOL_SIZE=0 turns the pool off.
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=20)
 DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=10)
-DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=30)
 DB_POOL_RECYCLE = env.float("DB_POOL_RECYCLE", default=3600)
-DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=10)
-DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=30)
+# The timeout budget (docs/operations.md), from the inside out, each bound below the next so
+# that the application always answers before the layer around it gives up:
+#   lock wait < statement (+ the client's margin) < gunicorn's worker timeout
+#   pool wait and connect < gunicorn's worker timeout; health < the probes' 3 s
+# A lock wait past DB_LOCK_TIMEOUT is a 409 `locked`, a statement past DB_STATEMENT_TIMEOUT a
+# 503, both JSON with Retry-After. wms.checks refuses settings that break the order.
+GUNICORN_TIMEOUT = env.int("GUNICORN_TIMEOUT", default=30)
+DB_LOCK_TIMEOUT = env.float("DB_LOCK_TIMEOUT", default=3)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=15)
+# A server that stops answering (frozen, hung host) enforces no timeout: the client gives up on
+# any wait this much longer than the statement timeout (wms.backends.postgresql).
+DB_ANSWER_MARGIN = 2
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=10)
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
 # PgBouncer in transaction pooling mode: no server-side cursors, and no startup options (it
-# refuses them): set statement_timeout on the database role instead (docs/operations.md).
+# refuses them): set statement_timeout and lock_timeout on the database role instead.
 DB_PGBOUNCER = env.bool("DB_PGBOUNCER", default=False)
 # A seconds bound for /health's database check, far below the pool's timeout.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2)
@@ -126,7 +137,10 @@ def _postgres_runtime(database: dict) -> dict:
     if DB_PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
     else:
-        options["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+        options["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+            f" -c lock_timeout={round(DB_LOCK_TIMEOUT * 1000)}"
+        )
     database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
     database["CONN_HEALTH_CHECKS"] = True
     if DB_POOL_SIZE > 0:

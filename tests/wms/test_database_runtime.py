@@ -11,18 +11,18 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 def test_every_connection_carries_the_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "30s"
+        assert cursor.fetchone()[0] == "15s"
 
 
 def test_every_connection_carries_the_connect_timeout():
     connection.ensure_connection()
-    assert connection.connection.info.get_parameters()["connect_timeout"] == "10"
+    assert connection.connection.info.get_parameters()["connect_timeout"] == "5"
 
 
 def test_the_pool_is_sized_from_the_guide_variables():
     pool = connection.pool
     assert (pool.min_size, pool.max_size) == (20, 30)
-    assert pool.timeout == 30
+    assert pool.timeout == 10
     assert pool.max_lifetime == 3600
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True  # checked before use
     assert connection.settings_dict["CONN_MAX_AGE"] == 0
@@ -65,4 +65,4 @@ print(json.dumps({"pool": connection.pool is not None, "shown": shown}))
 """,
         env=env,
     )
-    assert outcome == {"pool": False, "shown": "30s"}
+    assert outcome == {"pool": False, "shown": "15s"}
