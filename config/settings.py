@@ -105,8 +105,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #   max_lifetime = DB_POOL_RECYCLE                 connections are replaced after this age
 #   check        = ConnectionPool.check_connection (CONN_HEALTH_CHECKS: tested before use)
 # docs/operations.md has the sizing rule. DB_POOL_SIZE=0 turns the pool off.
-DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=20)
-DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=10)
+# A sync worker uses one connection at a time: 1 + 1 per worker lets one instance with the default
+# 5 workers take 10 connections, so several fit under PostgreSQL's default max_connections of
+# 100. The guide's 20/10 stays available by setting the variables.
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=1)
+DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=1)
 DB_POOL_RECYCLE = env.float("DB_POOL_RECYCLE", default=3600)
 # The timeout budget (docs/operations.md), from the inside out, each bound below the next so
 # that the application always answers before the layer around it gives up:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.environment import PLAIN_HTTP
+from tests.environment import PLAIN_HTTP, TEST_PROCESS_POOL
 
 PROJECT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -44,7 +44,7 @@ def project_env(**overrides: str) -> dict[str, str]:
     Real variables win over the project's .env file, so every setting a test depends on is
     given here explicitly.
     """
-    dropped = {"DATABASE_URL", "DEBUG", *PLAIN_HTTP}
+    dropped = {"DATABASE_URL", "DEBUG", *PLAIN_HTTP, *TEST_PROCESS_POOL}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(SECRET_KEY=strong_key(), DEBUG="False", PYTHONUNBUFFERED="1")
     env.update(overrides)
