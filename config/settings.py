@@ -238,7 +238,8 @@ if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
 # The admin is served by the WMS admin site (wms.admin_site): its titles and a login that is
 # rate-limited with django-ratelimit in the `default` cache.
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "wms.admin_apps.WmsAdminConfig"
-# Admin login attempts allowed per client address and, separately, per username.
+# Login attempts allowed per client address and, separately, per username: one limit shared by
+# the admin and /api/auth/login/ (wms.login).
 ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")
 
 # --- Integrator API: REST framework, tokens, filters, pagination, errors, OpenAPI -------------
