@@ -19,7 +19,7 @@ from rest_framework.exceptions import AuthenticationFailed
 import wms
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
-from wms.ratelimit import API_PREFIX
+from wms.ratelimit import API_PREFIX, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +110,12 @@ def _staff_token(request) -> bool:
 
 @require_GET
 def metrics_view(request):
-    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token."""
-    if not (_address_allowed(request.META.get("REMOTE_ADDR", "")) or _staff_token(request)):
+    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token.
+
+    The address is the client's as the rate limit decides it: behind TRUSTED_PROXIES the proxy's
+    own address (often allowed, being inside the cluster) must not open metrics to the world.
+    """
+    if not (_address_allowed(client_ip(request)) or _staff_token(request)):
         return JsonResponse(
             {
                 "detail": "Metrics are readable by staff tokens or from allowed addresses only.",

@@ -66,6 +66,27 @@ def test_allowed_networks_are_a_setting(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
 
 
+def test_an_outside_client_behind_a_trusted_proxy_is_refused(client, settings):
+    # The proxy's own address is allowed (it is local), the client it names is not.
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_an_allowed_client_behind_a_trusted_proxy_reads_it(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.METRICS_ALLOWED_IPS = ["192.0.2.0/24"]
+    response = client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="192.0.2.7")
+    assert response.status_code == 200
+
+
+def test_a_forged_forwarded_header_from_an_untrusted_address_is_ignored(client, settings):
+    settings.TRUSTED_PROXIES = []
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert response.status_code == 403
+
+
 def test_postings_are_counted_once_committed(
     warehouse, other_warehouse, product, django_capture_on_commit_callbacks
 ):
