@@ -203,7 +203,7 @@ _DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
         summary="Create a draft with its lines",
         request=DocumentCreateSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses=responses({201: DocumentSerializer}, 400, 422),
+        responses=responses({201: DocumentSerializer}, 400, 409, 422),
     ),
     update=extend_schema(
         summary="Replace a draft and its lines",

@@ -32,7 +32,8 @@ def exception_handler(exc, context):
 def _response_for(exc):
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.details()}
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         errors = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
