@@ -107,6 +107,9 @@ class LinesField(serializers.ListField):
             ) from exc
 
     def to_internal_value(self, data):
+        # The cap first: refusing 60,000 lines must not cost validating each of them.
+        if isinstance(data, list) and len(data) > MAX_LINES:
+            self.fail("max_length", max_length=MAX_LINES)
         return [
             LineInput(product_id=line["product"], quantity=line["quantity"])
             for line in super().to_internal_value(data)
@@ -203,19 +206,19 @@ _DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
         summary="Create a draft with its lines",
         request=DocumentCreateSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses=responses({201: DocumentSerializer}, 400, 409, 422),
+        responses=responses({201: DocumentSerializer}, 400, 409, 413, 422),
     ),
     update=extend_schema(
         summary="Replace a draft and its lines",
         description=_DRAFTS_ONLY,
         request=DocumentUpdateSerializer,
-        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 413),
     ),
     partial_update=extend_schema(
         summary="Change a draft",
         description=f"Given `lines` replace all lines. {_DRAFTS_ONLY}",
         request=DocumentUpdateSerializer,
-        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 413),
     ),
     destroy=extend_schema(
         summary="Delete a draft",

@@ -68,16 +68,18 @@ def catalogue_schema(serializer, name: str):
         create=extend_schema(
             summary=f"Create a {name}",
             parameters=[IDEMPOTENCY_KEY],
-            responses=responses({201: serializer}, 400, 409, 422),
+            responses=responses({201: serializer}, 400, 409, 413, 422),
         ),
         retrieve=extend_schema(
             summary=f"Get a {name}", responses=responses({200: serializer}, 404)
         ),
         update=extend_schema(
-            summary=f"Replace a {name}", responses=responses({200: serializer}, 400, 404, 409)
+            summary=f"Replace a {name}",
+            responses=responses({200: serializer}, 400, 404, 409, 413),
         ),
         partial_update=extend_schema(
-            summary=f"Change a {name}", responses=responses({200: serializer}, 400, 404, 409)
+            summary=f"Change a {name}",
+            responses=responses({200: serializer}, 400, 404, 409, 413),
         ),
         destroy=extend_schema(
             summary=f"Delete an unused {name}",

@@ -7,16 +7,19 @@ import sys
 
 import prometheus_client
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 from prometheus_client import multiprocess
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 import wms
+from wms.api_errors import body_too_large_message
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
 from wms.ratelimit import API_PREFIX, client_ip
@@ -77,6 +80,18 @@ def server_error(request):
             status=500,
         )
     return django_server_error(request)
+
+
+def bad_request(request, exception):
+    """handler400: what Django refuses before a view runs (a body over the limit read by a
+    middleware, a suspicious request) is JSON under /api/ like every other API error."""
+    if not request.path.startswith(API_PREFIX):
+        return django_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            {"detail": body_too_large_message(), "code": "body_too_large"}, status=413
+        )
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 
 def _registry():
