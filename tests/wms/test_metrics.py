@@ -4,8 +4,11 @@ import pytest
 from prometheus_client import REGISTRY
 from rest_framework.authtoken.models import Token
 
+from documents.apps import POST_FAILURE_REASONS
+from documents.exceptions import DocumentStateError, EmptyDocument
+from documents.models import DocType
 from documents.services import document_cancel, document_post
-from inventory.exceptions import InsufficientStock
+from inventory.exceptions import InsufficientStock, StockLimitExceeded
 from tests.conftest import make_document, post
 from tests.factories import UserFactory
 from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
@@ -146,3 +149,25 @@ def test_a_command_leaves_no_live_gauges_behind(tmp_path):
     )
     assert any(str(opened["pid"]) in name for name in opened["live"])  # written while it ran
     assert not [p.name for p in directory.iterdir() if p.name.startswith("gauge_live")]
+
+
+def test_business_counters_are_at_zero_for_every_known_label_before_any_event(tmp_path):
+    # A fresh process sharing a metrics directory, as a gunicorn worker does: nothing posted yet.
+    directory = tmp_path / "wms-prometheus"
+    scraped = run_snippet(
+        "import json, prometheus_client; from prometheus_client import multiprocess;"
+        " registry = prometheus_client.CollectorRegistry();"
+        " multiprocess.MultiProcessCollector(registry);"
+        " print(json.dumps(prometheus_client.generate_latest(registry).decode()))",
+        env=project_env(PROMETHEUS_MULTIPROC_DIR=str(directory)),
+    )
+    for doc_type in DocType.values:
+        assert f'wms_documents_posted_total{{doc_type="{doc_type}"}} 0.0' in scraped
+    for reason in POST_FAILURE_REASONS:
+        assert f'wms_document_post_failures_total{{reason="{reason}"}} 0.0' in scraped
+    assert "wms_stock_movements_total 0.0" in scraped
+
+
+def test_every_reason_a_posting_records_is_known_from_the_start():
+    codes = {e.code for e in (DocumentStateError, EmptyDocument, InsufficientStock)}
+    assert codes | {StockLimitExceeded.code} <= set(POST_FAILURE_REASONS)
