@@ -18,6 +18,7 @@ from documents.services import (
     document_post,
     document_update,
 )
+from wms.api import StrictIntegerField
 from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -68,8 +69,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class LineInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
-    quantity = serializers.IntegerField(
+    product = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
+    quantity = StrictIntegerField(
         min_value=-MAX_QUANTITY,
         max_value=MAX_QUANTITY,
         help_text=(
@@ -128,8 +129,8 @@ def _messages(errors) -> list[str]:
 
 
 class _DraftFields(serializers.Serializer):
-    warehouse = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
-    destination_warehouse = serializers.IntegerField(
+    warehouse = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
+    destination_warehouse = StrictIntegerField(
         min_value=1,
         max_value=BIGINT_MAX,
         allow_null=True,
@@ -139,6 +140,15 @@ class _DraftFields(serializers.Serializer):
     reference = serializers.CharField(max_length=100, allow_blank=True, default="")
     note = serializers.CharField(allow_blank=True, default="")
     lines = LinesField(help_text=f"At least one line, at most {MAX_LINES}; a product once.")
+
+    def to_internal_value(self, data):
+        # A document's other fields (status, doc_type once created, ...) are changed by their
+        # own actions or never: naming one here is a mistake to report, not to ignore.
+        if isinstance(data, dict):
+            read_only = sorted(set(data) & (set(DocumentSerializer.Meta.fields) - set(self.fields)))
+            if read_only:
+                raise ValidationError({name: ["This field is read-only."] for name in read_only})
+        return super().to_internal_value(data)
 
     def to_service(self) -> dict:
         """The validated data as document_create / document_update keyword arguments."""
