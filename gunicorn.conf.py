@@ -3,9 +3,12 @@
 Every value can be overridden on the command line; the environment sets the usual ones.
 """
 
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,6 +44,24 @@ def on_starting(server):
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
+
+
+# prctl(2): deliver a signal to this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def post_fork(server, worker):
+    """A worker dies with its master.
+
+    A master killed outright (kill -9, the OOM killer) tells its workers nothing: they used to
+    keep serving on the inherited socket for up to half the timeout, holding the port against a
+    restarted gunicorn. The kernel now sends each worker SIGTERM (gunicorn's graceful stop: the
+    request in hand is finished) the moment the master is gone.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != worker.ppid:  # the master died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 def child_exit(server, worker):
