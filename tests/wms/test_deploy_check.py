@@ -21,8 +21,7 @@ def test_deploy_check_passes_in_production():
 
 
 def test_without_a_shared_cache_for_the_rate_limit_the_deploy_check_fails():
-    env = project_env(**PRODUCTION)
-    del env["REDIS_URL"]
+    env = {k: v for k, v in project_env(**PRODUCTION).items() if k != "REDIS_URL"}
     result = run_manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "django_ratelimit.E003" in result.stderr
