@@ -13,7 +13,7 @@ from wms.routers import reporting
 def document_list() -> QuerySet[Document]:
     """Documents with their lines, newest first, in two queries whatever the page size."""
     return Document.objects.prefetch_related(
-        Prefetch("lines", queryset=DocumentLine.objects.order_by("id"))
+        Prefetch("lines", queryset=DocumentLine.objects.select_related("lot").order_by("id"))
     ).order_by("-id")
 
 
