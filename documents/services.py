@@ -472,10 +472,16 @@ def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[S
     takes by the removal strategy (shipments, transfers)."""
     source, destination = document.warehouse_id, document.destination_warehouse_id
     kind = document.doc_type
-    roots = dict(
-        Location.objects.filter(
-            warehouse_id__in={source, destination} - {None}, parent__isnull=True
-        ).values_list("warehouse_id", "pk")
+    # The default locations, read only when a line leaves its location to them.
+    needs_root = kind == DocType.TRANSFER or any(not line[3] for line in lines)
+    roots = (
+        dict(
+            Location.objects.filter(
+                warehouse_id__in={source, destination} - {None}, parent__isnull=True
+            ).values_list("warehouse_id", "pk")
+        )
+        if needs_root and kind != DocType.SHIPMENT
+        else {}
     )
     changes, takes = [], []
     for line_id, product_id, quantity, location_id, path, to_id, lot_id, serial in lines:
