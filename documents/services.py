@@ -414,11 +414,13 @@ def document_post(*, document_id: int, user=None) -> Document:
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
             changes, takes = _stock_effects(document, lines)
-            movements = stock_apply(changes=changes, takes=takes, document_id=document.pk)
+            # Marked posted before the stock rows are locked: one statement less while they
+            # are held (a failure below rolls it back with everything else).
             document.status = Status.POSTED
             document.posted_at = timezone.now()
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+            movements = stock_apply(changes=changes, takes=takes, document_id=document.pk)
     except Exception as exc:
         _record_post_failure(document_id, user, exc)
         raise
