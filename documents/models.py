@@ -170,6 +170,10 @@ class DocumentLine(models.Model):
     def __str__(self) -> str:
         return f"{self.product_id} × {self.quantity}"
 
+    @property
+    def lot_code(self) -> str:
+        return self.lot.code if self.lot_id else ""
+
 
 class PostingFailure(models.Model):
     """An attempt to post a document that was refused or failed, for ops statistics.

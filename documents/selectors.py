@@ -22,6 +22,15 @@ def document_get(document_id: int) -> Document:
     return document_list().get(pk=document_id)
 
 
+def document_movements(*, document_id: int) -> QuerySet[StockMovement]:
+    """A document's ledger rows in the order they were written, with what they name."""
+    return (
+        StockMovement.objects.filter(document_id=document_id)
+        .select_related("product", "location__warehouse", "lot")
+        .order_by("id")
+    )
+
+
 def posted_per_hour(*, since: datetime, until: datetime) -> list[tuple[datetime, int]]:
     """Documents posted in each hour of [since, until) that saw any, oldest first."""
     with reporting():

@@ -221,7 +221,7 @@ def product_movements(*, product_id: int) -> QuerySet[StockMovement]:
     """A product's ledger, newest first, with what each row links to."""
     return (
         StockMovement.objects.filter(product_id=product_id)
-        .select_related("warehouse", "document")
+        .select_related("warehouse", "document", "location__warehouse", "lot")
         .order_by("-id")
     )
 

@@ -106,16 +106,16 @@ def stock_apply(
     changes: Sequence[StockChange] = (),
     takes: Sequence[StockTake] = (),
     is_reversal: bool = False,
-) -> list[StockMovement]:
+) -> int:
     """Apply ``changes`` and ``takes`` for one document, all or nothing.
 
     Raises InsufficientStock listing every line that would take more than is available,
     StockLimitExceeded when a quantity would pass the largest storable number, SerialInStock
-    when a serial would exist twice; in every case nothing changes. Returns the ledger rows
-    written (a change whose delta is zero writes none).
+    when a serial would exist twice; in every case nothing changes. Returns the number of
+    ledger rows written (a change whose delta is zero writes none).
     """
     if not changes and not takes:
-        return []
+        return 0
     # Joins the caller's transaction without a savepoint: a failure here aborts it as a whole.
     with transaction.atomic(savepoint=False):
         try:
@@ -174,7 +174,7 @@ def _apply(changes, takes, document_id, is_reversal):
         raise InsufficientStock(shortages, message=_describe_shortages(shortages))
     moves = {k: d for k, d in moves.items() if d}
     if not moves:
-        return []
+        return 0
 
     quant_deltas: dict[QuantKey, int] = defaultdict(int)
     for (_, key), delta in moves.items():
@@ -492,7 +492,22 @@ def _add_quantities(model, deltas: dict[int, int], now, arriving: Sequence[int] 
     )
 
 
-def _write_ledger(moves, locked, document_id, is_reversal, now) -> list[StockMovement]:
+_LEDGER_COLUMNS = (
+    "document_id",
+    "document_line_id",
+    "warehouse_id",
+    "location_id",
+    "product_id",
+    "lot_id",
+    "quant_id",
+    "quantity",
+    "balance_after",
+    "is_reversal",
+    "created_at",
+)
+
+
+def _write_ledger(moves, locked, document_id, is_reversal, now) -> int:
     """One row per (line, quant) moved, in quant order, each with the quant's balance after it."""
     balance = {key: q.quantity for key, q in locked.items()}
     rows = []
@@ -502,21 +517,35 @@ def _write_ledger(moves, locked, document_id, is_reversal, now) -> list[StockMov
         quant = locked[key]
         balance[key] += delta
         rows.append(
-            StockMovement(
-                document_id=document_id,
-                document_line_id=line_id,
-                warehouse_id=quant.warehouse_id,
-                location_id=key[0],
-                product_id=key[1],
-                lot_id=key[2],
-                quant_id=quant.id,
-                quantity=delta,
-                balance_after=balance[key],
-                is_reversal=is_reversal,
-                created_at=now,
+            (
+                document_id,
+                line_id,
+                quant.warehouse_id,
+                key[0],
+                key[1],
+                key[2],
+                quant.id,
+                delta,
+                balance[key],
+                is_reversal,
+                now,
             )
         )
-    return StockMovement.objects.bulk_create(rows)
+    if connection.vendor == "postgresql":
+        # One statement over arrays, column by column: no model instance per row.
+        types = ["bigint"] * 9 + ["boolean", "timestamptz"]
+        columns = list(zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {StockMovement._meta.db_table} ({', '.join(_LEDGER_COLUMNS)}) "
+                f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})",
+                [list(c) for c in columns],
+            )
+    else:
+        StockMovement.objects.bulk_create(
+            StockMovement(**dict(zip(_LEDGER_COLUMNS, row, strict=True))) for row in rows
+        )
+    return len(rows)
 
 
 def _describe_shortages(shortages: list[Shortage]) -> str:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from documents.services import LineInput, document_cancel, document_create, document_post
 from inventory.exceptions import InsufficientStock, SerialInStock
-from inventory.models import Lot, Quant, StockMovement, WarehouseInventory
+from inventory.models import Lot, StockMovement, WarehouseInventory
 from inventory.selectors import stock_mismatches
-from tests.conftest import stock, total
+from tests.conftest import held, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
 from warehouses.services import location_create
 
@@ -30,16 +30,6 @@ def draft(doc_type, warehouse, lines, destination=None):
 def posted(doc_type, warehouse, lines, destination=None):
     document = draft(doc_type, warehouse, lines, destination)
     return document_post(document_id=document.pk)
-
-
-def held(product) -> dict:
-    """{(location path, lot code): quantity} of a product's non-empty quants."""
-    return {
-        (q.location.full_path, q.lot.code if q.lot else None): q.quantity
-        for q in Quant.objects.filter(product=product, quantity__gt=0).select_related(
-            "location__warehouse", "lot"
-        )
-    }
 
 
 def ledger(document) -> list[tuple]:
