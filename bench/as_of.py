@@ -62,9 +62,9 @@ CREATE TEMP TABLE bench_quants AS
     FROM locations l, products p
     WHERE l.warehouse_id = (SELECT id FROM warehouses WHERE code = 'ASOF')
       AND l.parent_id IS NOT NULL AND p.sku LIKE 'ASOF-%%';
-INSERT INTO stock_quants (warehouse_id, location_id, product_id, lot_id, is_serial, quantity,
-                          reserved, received_at, updated_at)
-    SELECT warehouse_id, location_id, product_id, NULL, FALSE, 0, 0, %(start)s, now()
+INSERT INTO stock_quants (warehouse_id, location_id, product_id, lot_id, is_serial,
+                          holds_serial, quantity, reserved, received_at, updated_at)
+    SELECT warehouse_id, location_id, product_id, NULL, FALSE, FALSE, 0, 0, %(start)s, now()
     FROM bench_quants ORDER BY n;
 CREATE TEMP TABLE bench_quant_ids AS
     SELECT b.n, q.id, q.warehouse_id, q.location_id, q.product_id

@@ -140,6 +140,10 @@ class Quant(models.Model):
         Lot, on_delete=models.PROTECT, related_name="quants", null=True, blank=True
     )
     is_serial = models.BooleanField(default=False)
+    # is_serial and quantity > 0, kept by the engine in the same UPDATE (a CHECK holds it): the
+    # serial's unique index is on this flag rather than on quantity, so that updating the
+    # quantity of any quant stays a HOT update (a column in an index predicate forbids it).
+    holds_serial = models.BooleanField(default=False)
     quantity = models.BigIntegerField(default=0)
     reserved = models.BigIntegerField(default=0)
     # When stock first arrived here: the "first in" of first in, first out.
@@ -169,8 +173,16 @@ class Quant(models.Model):
             # A serial is in one place with one unit at most.
             models.UniqueConstraint(
                 fields=["lot"],
-                condition=models.Q(is_serial=True, quantity__gt=0),
+                condition=models.Q(holds_serial=True),
                 name="uq_stock_quants_serial_in_one_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(holds_serial=True, is_serial=True, quantity__gt=0)
+                | (
+                    models.Q(holds_serial=False)
+                    & (models.Q(is_serial=False) | models.Q(quantity=0))
+                ),
+                name="check_stock_quants_holds_serial",
             ),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=0), name="check_stock_quants_quantity_positive"

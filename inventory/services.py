@@ -21,7 +21,8 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models import BigIntegerField, BooleanField, Case, F, Q, Value, When
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from inventory.exceptions import InsufficientStock, SerialInStock, Shortage, StockLimitExceeded
@@ -464,7 +465,7 @@ def _add_quantities(model, deltas: dict[int, int], now, arriving: Sequence[int] 
         table, pk = model._meta.db_table, model._meta.pk.column
         received = (
             ", received_at = CASE WHEN t.quantity = 0 AND d.delta > 0 THEN %s "
-            "ELSE t.received_at END"
+            "ELSE t.received_at END, holds_serial = t.is_serial AND t.quantity + d.delta > 0"
             if model is Quant
             else ""
         )
@@ -476,20 +477,21 @@ def _add_quantities(model, deltas: dict[int, int], now, arriving: Sequence[int] 
                 [now, *([now] if model is Quant else []), list(deltas), list(deltas.values())],
             )
         return
+    quantity = F("quantity") + Case(
+        *(When(pk=pk, then=Value(d)) for pk, d in deltas.items()),
+        output_field=BigIntegerField(),
+    )
     extra = {}
     if model is Quant:
         extra["received_at"] = Case(
             When(pk__in=list(arriving), quantity=0, then=Value(now)), default=F("received_at")
         )
-    model.objects.filter(pk__in=deltas).update(
-        quantity=F("quantity")
-        + Case(
-            *(When(pk=pk, then=Value(d)) for pk, d in deltas.items()),
-            output_field=BigIntegerField(),
-        ),
-        updated_at=now,
-        **extra,
-    )
+        extra["holds_serial"] = Case(
+            When(is_serial=False, then=Value(False)),
+            default=GreaterThan(quantity, Value(0)),
+            output_field=BooleanField(),
+        )
+    model.objects.filter(pk__in=deltas).update(quantity=quantity, updated_at=now, **extra)
 
 
 _LEDGER_COLUMNS = (

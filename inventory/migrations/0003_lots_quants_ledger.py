@@ -13,9 +13,10 @@ from django.db import migrations, models
 
 CREATE_QUANTS = """
 INSERT INTO stock_quants
-    (warehouse_id, location_id, product_id, lot_id, is_serial, quantity, reserved,
+    (warehouse_id, location_id, product_id, lot_id, is_serial, holds_serial, quantity, reserved,
      received_at, updated_at)
-SELECT s.warehouse_id, l.id, s.product_id, NULL, FALSE, s.quantity, 0, s.updated_at, s.updated_at
+SELECT s.warehouse_id, l.id, s.product_id, NULL, FALSE, FALSE, s.quantity, 0, s.updated_at,
+       s.updated_at
 FROM warehouse_inventory s
 JOIN locations l ON l.warehouse_id = s.warehouse_id AND l.parent_id IS NULL
 """
@@ -110,6 +111,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("is_serial", models.BooleanField(default=False)),
+                ("holds_serial", models.BooleanField(default=False)),
                 ("quantity", models.BigIntegerField(default=0)),
                 ("reserved", models.BigIntegerField(default=0)),
                 ("received_at", models.DateTimeField(blank=True, null=True)),
@@ -377,9 +379,23 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="quant",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("is_serial", True), ("quantity__gt", 0)),
+                condition=models.Q(("holds_serial", True)),
                 fields=("lot",),
                 name="uq_stock_quants_serial_in_one_place",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="quant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("holds_serial", True), ("is_serial", True), ("quantity__gt", 0)),
+                    models.Q(
+                        ("holds_serial", False),
+                        models.Q(("is_serial", False), ("quantity", 0), _connector="OR"),
+                    ),
+                    _connector="OR",
+                ),
+                name="check_stock_quants_holds_serial",
             ),
         ),
         migrations.AddConstraint(

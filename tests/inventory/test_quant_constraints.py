@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 QUANT = (
     "INSERT INTO stock_quants (warehouse_id, location_id, product_id, lot_id, is_serial, "
-    "quantity, reserved, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, CURRENT_TIMESTAMP)"
+    "holds_serial, quantity, reserved, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, CURRENT_TIMESTAMP)"
 )
 
 
@@ -25,13 +26,15 @@ def refused(constraint, statement, params):
         assert constraint in str(raised.value)
 
 
-def quant(warehouse, location, product, lot=None, serial=False, quantity=0, reserved=0):
+def quant(warehouse, location, product, lot=None, serial=False, quantity=0, reserved=0, holds=None):
+    holds = serial and quantity > 0 if holds is None else holds
     return [
         warehouse.pk,
         location.pk,
         product.pk,
         lot.pk if lot else None,
         serial,
+        holds,
         quantity,
         reserved,
     ]
@@ -103,6 +106,11 @@ def test_a_serial_is_in_one_place_with_one_unit(warehouse, root, product):
     )
     with connection.cursor() as cursor:
         cursor.execute(QUANT, quant(warehouse, root, product, serial, True, quantity=1))
+    refused(
+        "check_stock_quants_holds_serial",
+        QUANT,
+        quant(warehouse, shelf, product, serial, True, quantity=1, holds=False),
+    )
     refused(
         "uq_stock_quants_serial_in_one_place",
         QUANT,
