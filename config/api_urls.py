@@ -5,14 +5,24 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
-from inventory.api import MovementViewSet, ProductTotalViewSet, ProductViewSet, StockViewSet
-from warehouses.api import WarehouseViewSet
+from inventory.api import (
+    LotViewSet,
+    MovementViewSet,
+    ProductTotalViewSet,
+    ProductViewSet,
+    QuantViewSet,
+    StockViewSet,
+)
+from warehouses.api import LocationViewSet, WarehouseViewSet
 from wms.api import Router, UnknownPathView
 from wms.login import ApiLoginView
 
 router = Router()
 router.register("products", ProductViewSet, basename="product")
 router.register("warehouses", WarehouseViewSet, basename="warehouse")
+router.register("locations", LocationViewSet, basename="location")
+router.register("lots", LotViewSet, basename="lot")
+router.register("quants", QuantViewSet, basename="quant")
 router.register("stock", StockViewSet, basename="stock")
 router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")

@@ -14,7 +14,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 
-from documents.models import Document, DocumentLine, Status
+from documents.models import DocType, Document, DocumentLine, Status
+from documents.selectors import document_movements
 from documents.services import (
     LineInput,
     document_cancel,
@@ -27,6 +28,7 @@ from documents.services import (
     user_can_post,
 )
 from inventory.models import Product
+from wms.admin_mixins import change_link, html_table
 from wms.exceptions import DomainError
 
 STATUS_STYLE = {
@@ -125,9 +127,25 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 
 class LineForm(forms.ModelForm):
+    lot_code = forms.CharField(
+        label="lot", max_length=64, required=False, help_text="Lot or serial code."
+    )
+    expires_on = forms.DateField(
+        required=False,
+        help_text="A new lot's expiry.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
     class Meta:
         model = DocumentLine
-        fields = ("product", "quantity")
+        fields = ("product", "quantity", "location", "destination_location")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lot = self.instance.lot if self.instance.lot_id else None
+        if lot is not None:
+            self.initial.setdefault("lot_code", lot.code)
+            self.initial.setdefault("expires_on", lot.expires_on)
 
     def _post_clean(self):
         # Lines are never saved through this form: documents.services checks them all at once
@@ -165,7 +183,7 @@ class LineFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         self.lines = [
-            LineInput(form.cleaned_data["product"].pk, form.cleaned_data["quantity"])
+            _line_input(form.cleaned_data)
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -184,16 +202,48 @@ class LineFormSet(BaseInlineFormSet):
                 raise ValidationError(line_errors) from None
 
 
+def _line_input(data) -> LineInput:
+    place = data.get("location")
+    destination = data.get("destination_location")
+    return LineInput(
+        product_id=data["product"].pk,
+        quantity=data["quantity"],
+        location_id=place.pk if place else None,
+        destination_location_id=destination.pk if destination else None,
+        lot=data.get("lot_code") or None,
+        expires_on=data.get("expires_on"),
+    )
+
+
+# The line fields each type uses (a new document shows them all until its type is saved).
+LINE_FIELDS = {
+    DocType.RECEIPT: ("product", "quantity", "location", "lot_code", "expires_on"),
+    DocType.SHIPMENT: ("product", "quantity", "location", "lot_code"),
+    DocType.TRANSFER: ("product", "quantity", "location", "destination_location", "lot_code"),
+    DocType.ADJUSTMENT: ("product", "quantity", "location", "lot_code"),
+    DocType.COUNT: ("product", "quantity", "location", "lot_code"),
+}
+
+
 class LineInline(admin.TabularInline):
     model = DocumentLine
     form = LineForm
     formset = LineFormSet
-    fields = ("product", "quantity")
-    autocomplete_fields = ("product",)
+    fields = ("product", "quantity", "location", "destination_location", "lot_code", "expires_on")
+    autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
+    def get_fields(self, request, obj=None):
+        return LINE_FIELDS.get(obj.doc_type, self.fields) if obj else self.fields
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "product", "lot", "location__warehouse", "destination_location__warehouse"
+            )
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -247,6 +297,7 @@ class DocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("warehouse", "destination_warehouse")
     actions = ("post_selected", "cancel_selected")
     readonly_fields = (
+        "moved",
         "number",
         "status_badge",
         "created_by",
@@ -275,7 +326,30 @@ class DocumentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(line_count=Count("lines"))
 
     def get_fieldsets(self, request, obj=None):
-        return self.fieldsets if obj else self.fieldsets[:1]  # no status before it exists
+        if obj is None:
+            return self.fieldsets[:1]  # no status before it exists
+        if obj.is_draft:
+            return self.fieldsets
+        return (*self.fieldsets, ("What moved", {"fields": ("moved",)}))
+
+    @admin.display(description="quants moved")
+    def moved(self, document):
+        """Each ledger row of the document: which line moved what out of or into which quant."""
+        rows = [
+            (
+                m.document_line_id,
+                m.product.sku,
+                change_link("warehouses_location", m.location_id, m.location.full_path),
+                m.lot.code if m.lot else "—",
+                f"{m.quantity:+d}",
+                m.balance_after,
+                "reversal" if m.is_reversal else "",
+            )
+            for m in document_movements(document_id=document.pk)
+        ]
+        return html_table(
+            ("Line", "SKU", "Location", "Lot", "Quantity", "Balance after", ""), rows, "None."
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))

@@ -34,9 +34,22 @@ MAX_LINES = 1000
 
 
 class DocumentLineSerializer(serializers.ModelSerializer):
+    lot = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The lot's code."
+    )
+    expires_on = serializers.DateField(source="lot.expires_on", read_only=True, allow_null=True)
+
     class Meta:
         model = DocumentLine
-        fields = ["id", "product", "quantity"]
+        fields = [
+            "id",
+            "product",
+            "quantity",
+            "location",
+            "destination_location",
+            "lot",
+            "expires_on",
+        ]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -79,6 +92,34 @@ class LineInputSerializer(serializers.Serializer):
         ),
     )
 
+    location = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Receipts, adjustments, counts: where (default: the warehouse's default location). "
+            "Shipments, transfers: take from this location and below (default: anywhere)."
+        ),
+    )
+    destination_location = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        allow_null=True,
+        default=None,
+        help_text="Transfers: where the goods go (default: the destination's default location).",
+    )
+    lot = serializers.CharField(
+        max_length=64,
+        allow_null=True,
+        default=None,
+        help_text="The lot or serial code: required for tracked products on receipts, "
+        "adjustments and counts; a receipt of a new code creates the lot.",
+    )
+    expires_on = serializers.DateField(
+        allow_null=True, default=None, help_text="Receipts: the expiry of a lot they create."
+    )
+
     def validate(self, attrs):
         # A partial update of a document is never a partial line: both fields, always.
         missing = {"product", "quantity"} - set(attrs)
@@ -112,7 +153,14 @@ class LinesField(serializers.ListField):
         if isinstance(data, list) and len(data) > MAX_LINES:
             self.fail("max_length", max_length=MAX_LINES)
         return [
-            LineInput(product_id=line["product"], quantity=line["quantity"])
+            LineInput(
+                product_id=line["product"],
+                quantity=line["quantity"],
+                location_id=line.get("location"),
+                destination_location_id=line.get("destination_location"),
+                lot=line.get("lot") or None,
+                expires_on=line.get("expires_on"),
+            )
             for line in super().to_internal_value(data)
         ]
 

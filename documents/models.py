@@ -43,7 +43,7 @@ class Document(models.Model):
         related_name="incoming_documents",
         null=True,
         blank=True,
-        help_text="Transfers only: where the goods go.",
+        help_text="Transfers only: where the goods go; the warehouse itself for an internal move.",
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
@@ -103,11 +103,6 @@ class Document(models.Model):
                 name="check_documents_destination_transfer_only",
             ),
             models.CheckConstraint(
-                condition=Q(destination_warehouse__isnull=True)
-                | ~Q(destination_warehouse=F("warehouse")),
-                name="check_documents_destination_differs",
-            ),
-            models.CheckConstraint(
                 condition=~Q(status=Status.POSTED) | Q(posted_at__isnull=False),
                 name="check_documents_posted_has_posted_at",
             ),
@@ -126,7 +121,7 @@ class Document(models.Model):
 
 
 class DocumentLine(models.Model):
-    # Indexed through uq_document_lines_document_product, which leads with this column.
+    # Indexed through ix_document_lines_document_product, which leads with this column.
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
@@ -136,18 +131,48 @@ class DocumentLine(models.Model):
     # Signed for adjustments, the counted quantity for counts; the rules per type live in
     # documents.services.
     quantity = models.BigIntegerField()
+    # Where the line puts stock (receipts, adjustments, counts: the warehouse's default location
+    # when empty) or where it takes it from (shipments, transfers: anywhere in the warehouse
+    # when empty, else this location and everything below it).
+    location = models.ForeignKey(
+        "warehouses.Location",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    destination_location = models.ForeignKey(
+        "warehouses.Location",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Transfers only; the destination warehouse's default location when empty.",
+    )
+    lot = models.ForeignKey(
+        "inventory.Lot", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         db_table = "document_lines"
         ordering = ["id"]
+        indexes = [
+            NamedIndex(fields=["document", "product"], name="ix_document_lines_document_product")
+        ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "product"], name="uq_document_lines_document_product"
+            models.CheckConstraint(
+                condition=Q(destination_location__isnull=True)
+                | ~Q(destination_location=F("location")),
+                name="check_document_lines_destination_differs",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product_id} × {self.quantity}"
+
+    @property
+    def lot_code(self) -> str:
+        return self.lot.code if self.lot_id else ""
 
 
 class PostingFailure(models.Model):

@@ -5,6 +5,9 @@ MANAGER = "Warehouse manager"
 
 _VIEW_EVERYTHING = [
     "warehouses.view_warehouse",
+    "warehouses.view_location",
+    "inventory.view_lot",
+    "inventory.view_quant",
     "inventory.view_product",
     "inventory.view_warehouseinventory",
     "inventory.view_inventory",
@@ -38,18 +41,27 @@ ROLE_PERMISSIONS = {
         "warehouses.add_warehouse",
         "warehouses.change_warehouse",
         "warehouses.delete_warehouse",
+        "warehouses.add_location",
+        "warehouses.change_location",
+        "warehouses.delete_location",
+        "inventory.add_lot",
+        "inventory.change_lot",
     ],
 }
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Create or update the role groups so that each has exactly its permissions."""
+    """Create or update the role groups so that each has exactly its permissions.
+
+    A permission of a model that a later migration creates is not there yet when an earlier
+    migration syncs; that later migration syncs again.
+    """
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            wanted += permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(wanted)

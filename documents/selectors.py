@@ -13,13 +13,22 @@ from wms.routers import reporting
 def document_list() -> QuerySet[Document]:
     """Documents with their lines, newest first, in two queries whatever the page size."""
     return Document.objects.prefetch_related(
-        Prefetch("lines", queryset=DocumentLine.objects.order_by("id"))
+        Prefetch("lines", queryset=DocumentLine.objects.select_related("lot").order_by("id"))
     ).order_by("-id")
 
 
 def document_get(document_id: int) -> Document:
     """One document with its lines; raises Document.DoesNotExist."""
     return document_list().get(pk=document_id)
+
+
+def document_movements(*, document_id: int) -> QuerySet[StockMovement]:
+    """A document's ledger rows in the order they were written, with what they name."""
+    return (
+        StockMovement.objects.filter(document_id=document_id)
+        .select_related("product", "location__warehouse", "lot")
+        .order_by("id")
+    )
 
 
 def posted_per_hour(*, since: datetime, until: datetime) -> list[tuple[datetime, int]]:

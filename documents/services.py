@@ -8,9 +8,11 @@ inventory.services.stock_apply.
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, OperationalError, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from documents.exceptions import DocumentStateError, EmptyDocument
@@ -22,16 +24,13 @@ from documents.models import (
     PostingFailure,
     Status,
 )
-from inventory.models import Product, StockMovement
-from inventory.services import StockChange, stock_apply
-from warehouses.models import Warehouse
+from inventory.models import Lot, Product, StockMovement, Tracking
+from inventory.services import MAX_QUANTITY, StockChange, StockTake, stock_apply
+from warehouses.models import Location, Warehouse
 from wms import metrics
 from wms.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
-
-# The quantity column is a PostgreSQL bigint.
-MAX_QUANTITY = 2**63 - 1
 
 STOCK_CORRECTIONS = frozenset({DocType.ADJUSTMENT, DocType.COUNT})
 
@@ -40,6 +39,18 @@ STOCK_CORRECTIONS = frozenset({DocType.ADJUSTMENT, DocType.COUNT})
 class LineInput:
     product_id: int
     quantity: int
+    location_id: int | None = None
+    destination_location_id: int | None = None
+    lot: str | None = None  # the lot's (or serial's) code
+    expires_on: date | None = None  # receipts: the expiry of a lot they create
+
+
+# Which line fields each type uses; a field given to a type that does not use it is an error.
+LOCATION_TYPES = frozenset(DocType.values)
+DESTINATION_TYPES = frozenset({DocType.TRANSFER})
+EXPIRY_TYPES = frozenset({DocType.RECEIPT})
+# Types that put stock at exactly one quant: a tracked product's line must name its lot.
+EXACT_TYPES = frozenset({DocType.RECEIPT, DocType.ADJUSTMENT, DocType.COUNT})
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -78,8 +89,11 @@ def document_validate(
     warehouse_id: int | None,
     destination_warehouse_id: int | None,
     lines: Sequence[LineInput],
-) -> None:
-    """Check a draft against every rule of its type. Raises ValidationError keyed by field."""
+) -> list[tuple[LineInput, int | None]]:
+    """Check a draft against every rule of its type. Raises ValidationError keyed by field.
+
+    Returns each line with the id of its lot (None for a lot a receipt will create, or none).
+    """
     errors: dict[str, list[str]] = {}
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": [f"Unknown document type {doc_type!r}."]})
@@ -105,53 +119,135 @@ def document_validate(
             errors.setdefault("destination_warehouse", []).append(
                 "A transfer needs a destination warehouse."
             )
-        elif destination_warehouse_id == warehouse_id:
-            errors.setdefault("destination_warehouse", []).append(
-                "A transfer's destination must differ from its source warehouse."
-            )
     elif destination_warehouse_id is not None:
         errors.setdefault("destination_warehouse", []).append(
             "Only transfers have a destination warehouse."
         )
 
-    line_errors = _line_errors(doc_type, lines)
+    resolved, line_errors = _check_lines(doc_type, warehouse_id, destination_warehouse_id, lines)
     if line_errors:
         errors["lines"] = line_errors
     if errors:
         raise ValidationError(errors)
+    return resolved
 
 
-def _line_errors(doc_type: str, lines: Sequence[LineInput]) -> list[str]:
+def _check_lines(doc_type, warehouse_id, destination_id, lines):
     if not lines:
-        return ["A document needs at least one line."]
+        return [], ["A document needs at least one line."]
     errors = []
     # Only the fields the rules read: a 10,000-line receipt must not build 10,000 model objects.
     products = Product.objects.filter(pk__in={line.product_id for line in lines}).only(
-        "sku", "is_active"
+        "sku", "is_active", "tracking"
     )
     products = {p.pk: p for p in products}
-    seen: set[int] = set()
+    named = {pk for line in lines for pk in (line.location_id, line.destination_location_id)}
+    named.discard(None)
+    places = (
+        {
+            loc["pk"]: loc
+            for loc in Location.objects.filter(pk__in=named).values(
+                "pk", "warehouse_id", "is_active"
+            )
+        }
+        if named
+        else {}
+    )
+    coded = [line for line in lines if line.lot]
+    lots = {}
+    if coded:
+        match = Q()
+        for line in coded:
+            match |= Q(product_id=line.product_id, code=line.lot)
+        lots = {
+            (lot.product_id, lot.code): lot
+            for lot in Lot.objects.filter(match).only("product_id", "code", "expires_on")
+        }
+    internal = doc_type == DocType.TRANSFER and destination_id == warehouse_id
+    seen: set[tuple] = set()
+    resolved = []
     for n, line in enumerate(lines, start=1):
         product = products.get(line.product_id)
         if product is None:
             errors.append(f"Line {n}: product {line.product_id} does not exist.")
             continue
-        if line.product_id in seen:
+        problems = []
+        key = (line.product_id, line.location_id, line.destination_location_id, line.lot)
+        if key in seen:
             errors.append(f"Line {n}: product {product.sku} appears more than once.")
-        seen.add(line.product_id)
+        seen.add(key)
         if not product.is_active:
             errors.append(f"Line {n}: product {product.sku} is inactive.")
-        problem = _quantity_problem(doc_type, line.quantity)
+        problem = _quantity_problem(doc_type, line.quantity, product.tracking)
         if problem:
-            errors.append(f"Line {n} ({product.sku}): {problem}")
-    return errors
+            problems.append(problem)
+        problems += _place_problems(doc_type, line, places, warehouse_id, destination_id, internal)
+        lot_problem, lot = _lot_problem(doc_type, line, product, lots)
+        if lot_problem:
+            problems.append(lot_problem)
+        errors += [f"Line {n} ({product.sku}): {p}" for p in problems]
+        resolved.append((line, lot.pk if lot else None))
+    return resolved, errors
 
 
-def _quantity_problem(doc_type: str, quantity) -> str | None:
+def _place_problems(doc_type, line, places, warehouse_id, destination_id, internal) -> list[str]:
+    problems = []
+    for field, pk, warehouse in (
+        ("location", line.location_id, warehouse_id),
+        ("destination_location", line.destination_location_id, destination_id),
+    ):
+        if pk is None:
+            continue
+        if field == "destination_location" and doc_type not in DESTINATION_TYPES:
+            problems.append("only transfers have a destination location.")
+            continue
+        place = places.get(pk)
+        if place is None:
+            problems.append(f"{field} {pk} does not exist.")
+        elif place["warehouse_id"] != warehouse:
+            problems.append(
+                f"{field} {pk} is not in the {'destination ' if field[0] == 'd' else ''}warehouse."
+            )
+        elif not place["is_active"]:
+            problems.append(f"{field} {pk} is inactive.")
+    if internal:
+        if line.destination_location_id is None:
+            problems.append("a move within one warehouse needs a destination location.")
+        elif line.destination_location_id == line.location_id:
+            problems.append("the destination location must differ from the source.")
+    return problems
+
+
+def _lot_problem(doc_type, line, product, lots) -> tuple[str | None, Lot | None]:
+    if line.expires_on is not None and doc_type not in EXPIRY_TYPES:
+        return "only receipts give an expiry date.", None
+    if not line.lot:
+        if product.tracking != Tracking.NONE and doc_type in EXACT_TYPES:
+            return f"product {product.sku} is tracked by {product.tracking}: name the lot.", None
+        return None, None
+    if product.tracking == Tracking.NONE:
+        return f"product {product.sku} is not tracked by lot; leave the lot empty.", None
+    lot = lots.get((line.product_id, line.lot))
+    if lot is None:
+        if doc_type == DocType.RECEIPT:
+            return None, None  # created with the draft
+        return f"lot {line.lot} of {product.sku} does not exist.", None
+    if line.expires_on is not None and lot.expires_on != line.expires_on:
+        return (
+            f"lot {lot.code} exists and expires on {lot.expires_on or 'no date'}, "
+            f"not {line.expires_on}.",
+            None,
+        )
+    return None, lot
+
+
+def _quantity_problem(doc_type: str, quantity, tracking: str = Tracking.NONE) -> str | None:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         return "the quantity must be a whole number."
     if abs(quantity) > MAX_QUANTITY:
         return f"the quantity must be between -{MAX_QUANTITY} and {MAX_QUANTITY}."
+    if tracking == Tracking.SERIAL and doc_type in EXACT_TYPES and abs(quantity) > 1:
+        return "a serial exists once: its quantity is at most 1."
     if doc_type == DocType.ADJUSTMENT:
         return "an adjustment's quantity must not be zero." if quantity == 0 else None
     if doc_type == DocType.COUNT:
@@ -170,7 +266,7 @@ def document_create(
     created_by=None,
 ) -> Document:
     """Create a draft with its lines and give it its number."""
-    document_validate(
+    resolved = document_validate(
         doc_type=doc_type,
         warehouse_id=warehouse_id,
         destination_warehouse_id=destination_warehouse_id,
@@ -187,7 +283,7 @@ def document_create(
         )
         document.number = f"{NUMBER_PREFIX[doc_type]}-{document.pk:06d}"
         Document.objects.filter(pk=document.pk).update(number=document.number)
-        _write_lines(document, lines)
+        _write_lines(document, resolved)
     logger.info("Document %s created (%d lines)", document.number, len(lines))
     return document
 
@@ -206,7 +302,7 @@ def document_update(*, document_id: int, **changes) -> Document:
         lines = changes.pop("lines", None)
         for field, value in changes.items():
             setattr(document, field, value)
-        document_validate(
+        resolved = document_validate(
             doc_type=document.doc_type,
             warehouse_id=document.warehouse_id,
             destination_warehouse_id=document.destination_warehouse_id,
@@ -215,7 +311,7 @@ def document_update(*, document_id: int, **changes) -> Document:
         document.save()
         if lines is not None:
             document.lines.all().delete()
-            _write_lines(document, lines)
+            _write_lines(document, resolved)
     return document
 
 
@@ -226,13 +322,52 @@ def document_delete(*, document_id: int) -> None:
 
 
 def _current_lines(document: Document) -> list[LineInput]:
-    return [LineInput(p, q) for p, q in document.lines.values_list("product_id", "quantity")]
+    return [
+        LineInput(*values)
+        for values in document.lines.values_list(
+            "product_id", "quantity", "location_id", "destination_location_id", "lot__code"
+        )
+    ]
 
 
-def _write_lines(document: Document, lines: Sequence[LineInput]) -> None:
+def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]]) -> None:
+    new_lots = {
+        (line.product_id, line.lot): line.expires_on
+        for line, lot_id in resolved
+        if line.lot and lot_id is None
+    }
+    lot_ids = {}
+    if new_lots:
+        serial = set(
+            Product.objects.filter(
+                pk__in={p for p, _ in new_lots}, tracking=Tracking.SERIAL
+            ).values_list("pk", flat=True)
+        )
+        # Race-free against a concurrent draft naming the same new lot; sorted like every insert.
+        Lot.objects.bulk_create(
+            [
+                Lot(product_id=p, code=code, expires_on=expires, is_serial=p in serial)
+                for (p, code), expires in sorted(new_lots.items())
+            ],
+            ignore_conflicts=True,
+        )
+        match = Q()
+        for p, code in new_lots:
+            match |= Q(product_id=p, code=code)
+        lot_ids = {
+            (p, code): pk
+            for pk, p, code in Lot.objects.filter(match).values_list("pk", "product_id", "code")
+        }
     DocumentLine.objects.bulk_create(
-        DocumentLine(document=document, product_id=line.product_id, quantity=line.quantity)
-        for line in lines
+        DocumentLine(
+            document=document,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            location_id=line.location_id,
+            destination_location_id=line.destination_location_id,
+            lot_id=lot_id or lot_ids.get((line.product_id, line.lot)),
+        )
+        for line, lot_id in resolved
     )
 
 
@@ -269,26 +404,45 @@ def document_post(*, document_id: int, user=None) -> Document:
                     f"{document.number} is already {document.status}; only drafts can be posted.",
                     status=document.status,
                 )
-            lines = list(document.lines.values_list("id", "product_id", "quantity"))
+            lines = _lines_to_post(document.pk)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
-            movements = stock_apply(
-                changes=_stock_changes(document, lines), document_id=document.pk
-            )
+            changes, takes = _stock_effects(document, lines)
+            # Marked posted before the stock rows are locked: one statement less while they
+            # are held (a failure below rolls it back with everything else).
             document.status = Status.POSTED
             document.posted_at = timezone.now()
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)
     except Exception as exc:
         _record_post_failure(document_id, user, exc)
         raise
     # Counted when the posting is committed: inside a caller's transaction that may still roll
     # back, the counters must not run ahead of the database.
     transaction.on_commit(
-        lambda: metrics.document_posted(doc_type=document.doc_type, movements=len(movements))
+        lambda: metrics.document_posted(doc_type=document.doc_type, movements=moved)
     )
     logger.info("Document %s posted (%d lines)", document.number, len(lines))
     return document
+
+
+# Plain SQL on the posting path: the same on both databases, without the ORM's compiling.
+_LINES_TO_POST = """
+    SELECT l.id, l.product_id, l.quantity, l.location_id, loc.path, l.destination_location_id,
+           l.lot_id, lot.is_serial
+    FROM document_lines l
+    LEFT JOIN locations loc ON loc.id = l.location_id
+    LEFT JOIN lots lot ON lot.id = l.lot_id
+    WHERE l.document_id = %s
+    ORDER BY l.id
+"""
+
+
+def _lines_to_post(document_id: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_LINES_TO_POST, [document_id])
+        return cursor.fetchall()
 
 
 def _failure_reason(exc: Exception) -> str:
@@ -327,22 +481,52 @@ def _record_post_failure(document_id: int, user, exc: Exception) -> None:
         logger.exception("Could not record the failed posting of document %s", document_id)
 
 
-def _stock_changes(document: Document, lines) -> list[StockChange]:
+def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[StockTake]]:
+    """What posting the lines does: exact quant changes (receipts, adjustments, counts) or
+    takes by the removal strategy (shipments, transfers)."""
     source, destination = document.warehouse_id, document.destination_warehouse_id
     kind = document.doc_type
-    changes = []
-    for line_id, product_id, quantity in lines:
-        if kind == DocType.RECEIPT:
-            changes.append(StockChange(source, product_id, quantity, line_id))
-        elif kind in (DocType.SHIPMENT, DocType.TRANSFER):
-            changes.append(StockChange(source, product_id, -quantity, line_id))
-            if kind == DocType.TRANSFER:
-                changes.append(StockChange(destination, product_id, quantity, line_id))
-        elif kind == DocType.ADJUSTMENT:
-            changes.append(StockChange(source, product_id, quantity, line_id))
-        else:  # count: the stock becomes the counted quantity
-            changes.append(StockChange(source, product_id, quantity, line_id, set_to=True))
-    return changes
+    # The default locations, read only when a line leaves its location to them.
+    needs_root = kind == DocType.TRANSFER or any(not line[3] for line in lines)
+    roots = (
+        dict(
+            Location.objects.filter(
+                warehouse_id__in={source, destination} - {None}, parent__isnull=True
+            ).values_list("warehouse_id", "pk")
+        )
+        if needs_root and kind != DocType.SHIPMENT
+        else {}
+    )
+    changes, takes = [], []
+    for line_id, product_id, quantity, location_id, path, to_id, lot_id, serial in lines:
+        if kind in (DocType.SHIPMENT, DocType.TRANSFER):
+            moving = kind == DocType.TRANSFER
+            takes.append(
+                StockTake(
+                    warehouse_id=source,
+                    product_id=product_id,
+                    quantity=quantity,
+                    document_line_id=line_id,
+                    lot_id=lot_id,
+                    within=(location_id, path) if location_id else None,
+                    to_warehouse_id=destination if moving else None,
+                    to_location_id=(to_id or roots[destination]) if moving else None,
+                )
+            )
+            continue
+        changes.append(
+            StockChange(
+                warehouse_id=source,
+                location_id=location_id or roots[source],
+                product_id=product_id,
+                lot_id=lot_id,
+                quantity=quantity,
+                document_line_id=line_id,
+                set_to=kind == DocType.COUNT,
+                is_serial=bool(serial),
+            )
+        )
+    return changes, takes
 
 
 def document_cancel(*, document_id: int, user=None) -> Document:
@@ -362,11 +546,21 @@ def document_cancel(*, document_id: int, user=None) -> Document:
         if document.status == Status.POSTED:
             movements = StockMovement.objects.filter(
                 document_id=document.pk, is_reversal=False
-            ).values_list("warehouse_id", "product_id", "quantity", "document_line_id")
-            changes = [StockChange(w, p, -q, line) for w, p, q, line in movements]
-            reversed_count = len(
-                stock_apply(changes=changes, document_id=document.pk, is_reversal=True)
+            ).values_list(
+                "warehouse_id",
+                "location_id",
+                "product_id",
+                "lot_id",
+                "quantity",
+                "document_line_id",
+                "quant__is_serial",
             )
+            # Exactly its own rows, quant by quant; rows of one line and quant add up.
+            changes = [
+                StockChange(w, loc, p, lot, -q, line, is_serial=serial)
+                for w, loc, p, lot, q, line, serial in movements
+            ]
+            reversed_count = stock_apply(changes=changes, document_id=document.pk, is_reversal=True)
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user

@@ -1,18 +1,33 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Value
+from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 import warehouses.admin
-from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
-from inventory.selectors import product_movements, product_stock, warehouse_stock
-from inventory.services import IMPORT_COLUMNS, IMPORT_REQUIRED_COLUMNS, products_import
-from warehouses.models import Warehouse
+from inventory.models import Inventory, Lot, Product, Quant, StockMovement, WarehouseInventory
+from inventory.selectors import (
+    location_stock,
+    product_movements,
+    product_stock,
+    quant_list,
+    warehouse_stock,
+)
+from inventory.services import (
+    IMPORT_COLUMNS,
+    IMPORT_REQUIRED_COLUMNS,
+    TrackingInUse,
+    product_check_tracking,
+    products_import,
+)
+from warehouses.models import Location, Warehouse
 from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin, change_link, html_table
 
 LATEST_MOVEMENTS = 20
@@ -66,16 +81,69 @@ class ProductImportForm(forms.Form):
         return data
 
 
+def quant_table(quants, *, show_location=True, show_product=False) -> str:
+    """Stock by location and lot: where, what, which lot and expiry, and how much."""
+    rows = []
+    for q in quants:
+        row = []
+        if show_location:
+            row.append(change_link("warehouses_location", q.location_id, q.location.full_path))
+        if show_product:
+            row.append(change_link("inventory_product", q.product_id, q.product.sku))
+        row += [
+            q.lot.code if q.lot else "—",
+            q.lot.expires_on if q.lot and q.lot.expires_on else "—",
+            q.quantity,
+            q.reserved,
+            q.quantity - q.reserved,
+        ]
+        rows.append(row)
+    headers = (
+        *(["Location"] if show_location else []),
+        *(["Product"] if show_product else []),
+        "Lot",
+        "Expires",
+        "Quantity",
+        "Reserved",
+        "Available",
+    )
+    return html_table(headers, rows, "Nothing here.")
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ("sku", "name", "description", "unit", "price", "tracking", "is_active")
+
+    def clean_tracking(self):
+        tracking = self.cleaned_data["tracking"]
+        try:
+            product_check_tracking(product=self.instance, tracking=tracking)
+        except TrackingInUse as exc:
+            raise ValidationError(exc.message) from None
+        return tracking
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductForm
     list_display = ("sku", "name", "unit", "price", "is_active", "total_quantity", "updated_at")
     list_filter = ("is_active", "unit")
     search_fields = ("sku", "name")
     ordering = ("sku",)
-    readonly_fields = ("stock_by_warehouse", "latest_movements", "created_at", "updated_at")
+    readonly_fields = (
+        "stock_by_warehouse",
+        "stock_by_location",
+        "latest_movements",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
-        (None, {"fields": ("sku", "name", "description", "unit", "price", "is_active")}),
-        ("Stock", {"fields": ("stock_by_warehouse", "latest_movements")}),
+        (
+            None,
+            {"fields": ("sku", "name", "description", "unit", "price", "tracking", "is_active")},
+        ),
+        ("Stock", {"fields": ("stock_by_warehouse", "stock_by_location", "latest_movements")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
 
@@ -110,6 +178,12 @@ class ProductAdmin(admin.ModelAdmin):
             product.pk,
         )
 
+    @admin.display(description="stock by location and lot")
+    def stock_by_location(self, product):
+        if product.pk is None:
+            return "—"
+        return quant_table(quant_list().filter(product_id=product.pk)[:WAREHOUSE_STOCK_SHOWN])
+
     @admin.display(description="latest movements")
     def latest_movements(self, product):
         if product.pk is None:
@@ -119,13 +193,19 @@ class ProductAdmin(admin.ModelAdmin):
             (
                 m.created_at.strftime("%Y-%m-%d %H:%M"),
                 _movement_document(m),
-                m.warehouse.code,
+                m.location.full_path,
+                m.lot.code if m.lot else "",
                 _signed(m.quantity),
+                m.balance_after,
                 "reversal" if m.is_reversal else "",
             )
             for m in movements
         ]
-        table = html_table(("When", "Document", "Warehouse", "Quantity", ""), rows, "None yet.")
+        table = html_table(
+            ("When", "Document", "Location", "Lot", "Quantity", "Balance after", ""),
+            rows,
+            "None yet.",
+        )
         link = reverse("admin:inventory_stockmovement_changelist")
         return format_html(
             '{}<p><a href="{}?product__id__exact={}">All movements of this product</a></p>',
@@ -346,3 +426,130 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
     @admin.display(description="quantity", ordering="quantity")
     def signed_quantity(self, movement):
         return _signed(movement.quantity)
+
+
+# --- lots, quants, and what each location holds --------------------------------------------
+
+
+class ExpiringWithinFilter(admin.SimpleListFilter):
+    title = "expiring within"
+    parameter_name = "expiring_within"
+
+    def lookups(self, request, model_admin):
+        return (("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("expired", "expired"))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "expired":
+            return queryset.filter(expires_on__lt=today)
+        if self.value() in ("7", "30", "90"):
+            return queryset.filter(
+                expires_on__gte=today, expires_on__lte=today + timedelta(days=int(self.value()))
+            )
+        return queryset
+
+
+@admin.register(Lot)
+class LotAdmin(admin.ModelAdmin):
+    list_display = ("code", "product_link", "expires_on", "is_serial", "in_stock")
+    list_select_related = ("product",)
+    list_filter = (ExpiringWithinFilter, "is_serial")
+    search_fields = ("code", "product__sku", "product__name")
+    ordering = ("expires_on", "product__sku", "code")
+    autocomplete_fields = ("product",)
+    readonly_fields = ("is_serial", "stock", "created_at")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(stock_quantity=Coalesce(Sum("quants__quantity"), Value(0)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("product", *self.readonly_fields) if obj else self.readonly_fields
+
+    @admin.display(description="product", ordering="product__sku")
+    def product_link(self, lot):
+        return change_link("inventory_product", lot.product_id, lot.product.sku)
+
+    @admin.display(description="in stock", ordering="stock_quantity")
+    def in_stock(self, lot):
+        return lot.stock_quantity
+
+    @admin.display(description="where it is")
+    def stock(self, lot):
+        if lot.pk is None:
+            return "—"
+        return quant_table(quant_list().filter(lot_id=lot.pk)[:WAREHOUSE_STOCK_SHOWN])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.is_serial = obj.product.tracking == Product.Tracking.SERIAL
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Quant)
+class QuantAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "location_link",
+        "product_link",
+        "product_name",
+        "lot_code",
+        "expires_on",
+        "quantity",
+        "reserved",
+        "available",
+    )
+    list_select_related = ("location__warehouse", "product", "lot")
+    list_filter = (InStockFilter, "warehouse")
+    search_fields = ("product__sku", "product__name", "lot__code", "location__path")
+    ordering = ("warehouse__code", "location__path", "product__sku")
+    csv_columns = (
+        ("warehouse", "warehouse__code"),
+        ("location", "location__path"),
+        ("sku", "product__sku"),
+        ("lot", "lot__code"),
+        ("expires_on", "lot__expires_on"),
+        ("quantity", "quantity"),
+        ("reserved", "reserved"),
+    )
+
+    @admin.display(description="location", ordering="location__path")
+    def location_link(self, quant):
+        return change_link("warehouses_location", quant.location_id, quant.location.full_path)
+
+    @admin.display(description="lot", ordering="lot__code")
+    def lot_code(self, quant):
+        return quant.lot.code if quant.lot else "—"
+
+    @admin.display(description="expires", ordering="lot__expires_on")
+    def expires_on(self, quant):
+        return quant.lot.expires_on if quant.lot else None
+
+    @admin.display(description="available")
+    def available(self, quant):
+        return quant.available
+
+
+# The location page shows what it holds; as with warehouses, the stock is added here.
+admin.site.unregister(Location)
+
+
+@admin.register(Location)
+class LocationAdmin(warehouses.admin.LocationAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "holds") if obj else fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, "holds"] if obj else fields
+
+    @admin.display(description="holds")
+    def holds(self, location):
+        return quant_table(
+            location_stock(location_id=location.pk)[:WAREHOUSE_STOCK_SHOWN],
+            show_location=False,
+            show_product=True,
+        )

@@ -6,16 +6,39 @@ a document changes them.
 
 from decimal import Decimal
 
+from django import forms
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
-from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
-from inventory.selectors import movement_list, product_total_list, stock_list
+from inventory.models import Inventory, Lot, Product, Quant, StockMovement, WarehouseInventory
+from inventory.selectors import (
+    movement_list,
+    product_total_list,
+    quant_list,
+    stock_as_of,
+    stock_list,
+)
+from inventory.services import product_check_tracking
+from warehouses.api import within_location
 from wms.api import CatalogueViewSet, catalogue_schema
 from wms.api_errors import responses
 from wms.filters import BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
 from wms.pagination import CursorPagination
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATETIME,
+    description="An ISO 8601 instant: the quantities then, from the ledger (reserved and "
+    "available are null: promises are not history).",
+)
 
 
 @extend_schema_field(
@@ -45,10 +68,16 @@ class ProductSerializer(serializers.ModelSerializer):
             "description",
             "unit",
             "price",
+            "tracking",
             "is_active",
             "created_at",
             "updated_at",
         ]
+
+    def update(self, instance, validated_data):
+        if "tracking" in validated_data:
+            product_check_tracking(product=instance, tracking=validated_data["tracking"])
+        return super().update(instance, validated_data)
 
 
 class ProductFilter(filters.FilterSet):
@@ -67,10 +96,40 @@ class ProductViewSet(CatalogueViewSet):
     filterset_class = ProductFilter
 
 
+def _shown_fields():
+    """quantity, reserved, available as a selector annotated them (now, or as of an instant)."""
+    return {
+        "quantity": serializers.IntegerField(source="shown_quantity", read_only=True),
+        "reserved": serializers.IntegerField(
+            source="shown_reserved", read_only=True, allow_null=True
+        ),
+        "available": serializers.IntegerField(
+            source="shown_available",
+            read_only=True,
+            allow_null=True,
+            help_text="quantity - reserved: what a new document may take.",
+        ),
+    }
+
+
 class StockSerializer(serializers.ModelSerializer):
+    quantity, reserved, available = _shown_fields().values()
+
     class Meta:
         model = WarehouseInventory
-        fields = ["id", "warehouse", "product", "quantity", "updated_at"]
+        fields = ["id", "warehouse", "product", "quantity", "reserved", "available", "updated_at"]
+
+
+def _as_of(request):
+    """The validated ?as_of= instant, or None; a bad value is a 400."""
+    text = request.query_params.get("as_of")
+    if text is None:
+        return None
+    field = DateTimeFilter().field
+    try:
+        return field.clean(text)
+    except forms.ValidationError as exc:
+        raise ValidationError({"as_of": exc.messages}) from None
 
 
 class StockFilter(filters.FilterSet):
@@ -87,6 +146,7 @@ class StockFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List stock per warehouse",
+        parameters=[AS_OF],
         responses=responses({200: StockSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
@@ -97,6 +157,115 @@ class StockViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = stock_list()
     serializer_class = StockSerializer
     filterset_class = StockFilter
+
+    def get_queryset(self):
+        moment = _as_of(self.request) if self.action == "list" else None
+        return stock_as_of(stock_list(), moment) if moment else stock_list()
+
+
+class LotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lot
+        fields = ["id", "product", "code", "expires_on", "is_serial", "created_at"]
+        read_only_fields = ["is_serial", "created_at"]
+
+    def validate(self, attrs):
+        product = attrs.get("product") or self.instance.product
+        if self.instance is not None and attrs.get("product", product) != self.instance.product:
+            raise ValidationError({"product": ["A lot's product cannot change."]})
+        if product.tracking == Product.Tracking.NONE:
+            raise ValidationError({"product": [f"{product.sku} is not tracked by lot."]})
+        code = attrs.get("code", getattr(self.instance, "code", None))
+        taken = Lot.objects.filter(product=product, code=code)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError({"code": [f"{product.sku} already has a lot {code}."]})
+        return attrs
+
+    def create(self, validated_data):
+        product = validated_data["product"]
+        return super().create(
+            {**validated_data, "is_serial": product.tracking == Product.Tracking.SERIAL}
+        )
+
+
+class LotFilter(filters.FilterSet):
+    product = IdFilter(field_name="product_id")
+    code = filters.CharFilter(help_text="Exact code.")
+    expires_before = filters.DateFilter(
+        field_name="expires_on", lookup_expr="lt", help_text="Exclusive."
+    )
+
+    class Meta:
+        model = Lot
+        fields = ["product", "code", "expires_before"]
+
+
+@catalogue_schema(LotSerializer, "lot")
+class LotViewSet(CatalogueViewSet):
+    queryset = Lot.objects.select_related("product").order_by("product_id", "code")
+    serializer_class = LotSerializer
+    filterset_class = LotFilter
+
+
+class QuantSerializer(serializers.ModelSerializer):
+    location_path = serializers.CharField(source="location.full_path", read_only=True)
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    lot = serializers.CharField(source="lot.code", read_only=True, allow_null=True)
+    expires_on = serializers.DateField(source="lot.expires_on", read_only=True, allow_null=True)
+    quantity, reserved, available = _shown_fields().values()
+
+    class Meta:
+        model = Quant
+        fields = [
+            "id",
+            "warehouse",
+            "location",
+            "location_path",
+            "product",
+            "sku",
+            "lot",
+            "expires_on",
+            "quantity",
+            "reserved",
+            "available",
+        ]
+
+
+class QuantFilter(filters.FilterSet):
+    warehouse = IdFilter(field_name="warehouse_id")
+    location = IdFilter(field_name="location_id", help_text="Exactly this location.")
+    within = IdFilter(method="filter_within", help_text="A location and everything below it.")
+    product = IdFilter(field_name="product_id")
+    lot = filters.CharFilter(field_name="lot__code", help_text="A lot's code.")
+
+    class Meta:
+        model = Quant
+        fields = ["warehouse", "location", "within", "product", "lot"]
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(within_location(value, prefix="location__"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List stock by location and lot",
+        description="Rows holding nothing (now, or at `as_of`) are left out.",
+        parameters=[AS_OF],
+        responses=responses({200: QuantSerializer(many=True)}, 400, 404),
+    ),
+    retrieve=extend_schema(
+        summary="Get one quant", responses=responses({200: QuantSerializer}, 404)
+    ),
+)
+class QuantViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = QuantSerializer
+    filterset_class = QuantFilter
+
+    def get_queryset(self):
+        moment = _as_of(self.request) if self.action == "list" else None
+        return quant_list(as_of=moment)
 
 
 class ProductTotalSerializer(serializers.ModelSerializer):
@@ -131,6 +300,8 @@ class ProductTotalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MovementSerializer(serializers.ModelSerializer):
+    lot = serializers.CharField(source="lot.code", read_only=True, allow_null=True)
+
     class Meta:
         model = StockMovement
         fields = [
@@ -138,8 +309,11 @@ class MovementSerializer(serializers.ModelSerializer):
             "document",
             "document_line",
             "warehouse",
+            "location",
             "product",
+            "lot",
             "quantity",
+            "balance_after",
             "is_reversal",
             "created_at",
         ]
@@ -149,6 +323,8 @@ class MovementFilter(filters.FilterSet):
     document = IdFilter(field_name="document_id")
     product = IdFilter(field_name="product_id")
     warehouse = IdFilter(field_name="warehouse_id")
+    location = IdFilter(field_name="location_id")
+    lot = filters.CharFilter(field_name="lot__code", help_text="A lot's code.")
     created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
     )
@@ -158,7 +334,15 @@ class MovementFilter(filters.FilterSet):
 
     class Meta:
         model = StockMovement
-        fields = ["document", "product", "warehouse", "created_after", "created_before"]
+        fields = [
+            "document",
+            "product",
+            "warehouse",
+            "location",
+            "lot",
+            "created_after",
+            "created_before",
+        ]
 
 
 @extend_schema_view(

@@ -9,6 +9,9 @@ class Shortage:
     warehouse: int
     requested: int
     available: int
+    # The location (subtree) and lot the line asked for, when it named them.
+    location: int | None = None
+    lot: int | None = None
 
 
 class InsufficientStock(DomainError):
@@ -28,3 +31,9 @@ class StockLimitExceeded(DomainError):
     """A quantity would pass the largest number the stock columns hold."""
 
     code = "stock_limit_exceeded"
+
+
+class SerialInStock(DomainError):
+    """A serial would be in two places, or more than one unit of it would exist."""
+
+    code = "serial_in_stock"

@@ -16,8 +16,15 @@ class Unit(models.TextChoices):
     METRE = "m", "metre"
 
 
+class Tracking(models.TextChoices):
+    NONE = "none", "none"
+    LOT = "lot", "lot"
+    SERIAL = "serial", "serial"
+
+
 class Product(models.Model):
     Unit = Unit
+    Tracking = Tracking
 
     sku = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=255)
@@ -28,6 +35,12 @@ class Product(models.Model):
         decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    tracking = models.CharField(
+        max_length=8,
+        choices=Tracking.choices,
+        default=Tracking.NONE,
+        help_text="lot: every unit belongs to a lot; serial: a lot of at most one unit.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,10 +60,150 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__in=Unit.values), name="check_products_unit_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(tracking__in=Tracking.values),
+                name="check_products_tracking_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.sku} — {self.name}"
+
+    @property
+    def is_tracked(self) -> bool:
+        return self.tracking != Tracking.NONE
+
+
+def reserved_checks(table: str) -> list[models.CheckConstraint]:
+    """0 <= reserved <= quantity, under names that say which table."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(reserved__gte=0), name=f"check_{table}_reserved_positive"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(reserved__lte=models.F("quantity")),
+            name=f"check_{table}_reserved_within_quantity",
+        ),
+    ]
+
+
+class Lot(models.Model):
+    """A batch of one product, with an optional expiry date. A serial is a lot of a
+    serial-tracked product (``is_serial``), of which at most one unit exists anywhere."""
+
+    # Indexed through uq_lots_product_code, which leads with this column.
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="lots", db_index=False
+    )
+    code = models.CharField(max_length=64)
+    expires_on = models.DateField(null=True, blank=True)
+    # Copied from the product's tracking when the lot is made (tracking cannot change once a
+    # product has stock or movements); quants repeat it so the database can hold the serial rule.
+    is_serial = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "lots"
+        ordering = ["product_id", "code"]
+        indexes = [NamedIndex(fields=["expires_on"], name="ix_lots_expires_on")]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="uq_lots_product_code"),
+            # Targets of the composite foreign key from quants (added in SQL by the migration).
+            models.UniqueConstraint(
+                fields=["product", "id", "is_serial"], name="uq_lots_product_id_serial"
+            ),
+            models.CheckConstraint(condition=~models.Q(code=""), name="check_lots_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Quant(models.Model):
+    """The stock of one product, of one lot or none, at one location: the physical truth.
+
+    Rows are created by the posting engine when stock may arrive and never deleted (the ledger
+    refers to them); a row holding nothing is simply empty.
+    """
+
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.PROTECT, related_name="quants", db_index=False
+    )
+    # Indexed through the unique (location, product, lot) constraints, which lead with it.
+    location = models.ForeignKey(
+        "warehouses.Location", on_delete=models.PROTECT, related_name="quants", db_index=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="quants", db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="quants", null=True, blank=True
+    )
+    is_serial = models.BooleanField(default=False)
+    # is_serial and quantity > 0, kept by the engine in the same UPDATE (a CHECK holds it): the
+    # serial's unique index is on this flag rather than on quantity, so that updating the
+    # quantity of any quant stays a HOT update (a column in an index predicate forbids it).
+    holds_serial = models.BooleanField(default=False)
+    quantity = models.BigIntegerField(default=0)
+    reserved = models.BigIntegerField(default=0)
+    # When stock first arrived here: the "first in" of first in, first out.
+    received_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "stock_quants"
+        ordering = ["location_id", "product_id", "lot_id"]
+        indexes = [
+            NamedIndex(fields=["warehouse", "product"], name="ix_stock_quants_warehouse_product"),
+            NamedIndex(fields=["product", "location"], name="ix_stock_quants_product_location"),
+        ]
+        constraints = [
+            # One row per (location, product, lot), "no lot" included. Two partial unique
+            # indexes say it on PostgreSQL and SQLite alike (SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(
+                fields=["location", "product", "lot"],
+                condition=models.Q(lot__isnull=False),
+                name="uq_stock_quants_location_product_lot",
+            ),
+            models.UniqueConstraint(
+                fields=["location", "product"],
+                condition=models.Q(lot__isnull=True),
+                name="uq_stock_quants_location_product_no_lot",
+            ),
+            # A serial is in one place with one unit at most.
+            models.UniqueConstraint(
+                fields=["lot"],
+                condition=models.Q(holds_serial=True),
+                name="uq_stock_quants_serial_in_one_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(holds_serial=True, is_serial=True, quantity__gt=0)
+                | (
+                    models.Q(holds_serial=False)
+                    & (models.Q(is_serial=False) | models.Q(quantity=0))
+                ),
+                name="check_stock_quants_holds_serial",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="check_stock_quants_quantity_positive"
+            ),
+            *reserved_checks("stock_quants"),
+            models.CheckConstraint(
+                condition=models.Q(is_serial=False) | models.Q(quantity__lte=1),
+                name="check_stock_quants_serial_at_most_one",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_serial=False) | models.Q(lot__isnull=False),
+                name="check_stock_quants_serial_has_lot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.location_id}/{self.lot_id}: {self.quantity}"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
 
 
 class WarehouseInventory(models.Model):
@@ -62,6 +215,7 @@ class WarehouseInventory(models.Model):
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock")
     quantity = models.BigIntegerField(default=0)
+    reserved = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -79,6 +233,7 @@ class WarehouseInventory(models.Model):
                 condition=models.Q(quantity__gte=0),
                 name="check_warehouse_inventory_quantity_positive",
             ),
+            *reserved_checks("warehouse_inventory"),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +247,7 @@ class Inventory(models.Model):
         Product, on_delete=models.PROTECT, primary_key=True, related_name="total"
     )
     quantity = models.BigIntegerField(default=0)
+    reserved = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -103,6 +259,7 @@ class Inventory(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=0), name="check_inventory_quantity_positive"
             ),
+            *reserved_checks("inventory"),
         ]
 
     def __str__(self) -> str:
@@ -126,7 +283,23 @@ class StockMovement(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="movements", db_index=False
     )
-    quantity = models.BigIntegerField(help_text="Signed: positive into the warehouse.")
+    # The quant moved; location and lot repeat its key so the ledger reads on its own.
+    quant = models.ForeignKey(
+        Quant, on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
+    location = models.ForeignKey(
+        "warehouses.Location", on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    quantity = models.BigIntegerField(help_text="Signed: positive into the location.")
+    balance_after = models.BigIntegerField(help_text="The quant's quantity right after this row.")
     is_reversal = models.BooleanField(
         default=False, help_text="Written by cancelling a posted document."
     )
@@ -139,10 +312,24 @@ class StockMovement(models.Model):
             # (x, id) serves both the filter and the keyset page order.
             NamedIndex(fields=["product", "id"], name="ix_stock_movements_product_id"),
             NamedIndex(fields=["warehouse", "id"], name="ix_stock_movements_warehouse_id"),
+            NamedIndex(fields=["location", "id"], name="ix_stock_movements_location_id"),
+            # Stock as of an instant: the quant's last row at or before it, one index probe.
+            NamedIndex(
+                fields=["quant", "created_at", "id"], name="ix_stock_movements_quant_created_at"
+            ),
+            NamedIndex(
+                fields=["lot", "id"],
+                condition=models.Q(lot__isnull=False),
+                name="ix_stock_movements_lot_id",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(quantity=0), name="check_stock_movements_quantity_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0),
+                name="check_stock_movements_balance_after_positive",
             ),
         ]
 

@@ -1,80 +1,202 @@
 """Reads of stock used by more than one caller."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from inventory.models import Inventory, StockMovement, WarehouseInventory
+from inventory.models import Inventory, Quant, StockMovement, WarehouseInventory
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    kind: str  # "ledger" | "total" | "negative"
-    warehouse: int | None
-    product: int
-    expected: int
-    actual: int
+    kind: str  # ledger | balance | key | quants | totals | range | error
+    text: str
 
     def __str__(self) -> str:
-        if self.kind == "ledger":
-            return (
-                f"stock of product {self.product} in warehouse {self.warehouse} is "
-                f"{self.actual}, the ledger sums to {self.expected}"
-            )
-        if self.kind == "total":
-            return (
-                f"total of product {self.product} is {self.actual}, "
-                f"its stock rows sum to {self.expected}"
-            )
-        where = f" in warehouse {self.warehouse}" if self.warehouse is not None else " (total)"
-        return f"quantity of product {self.product}{where} is negative: {self.actual}"
+        return self.text
 
 
+# Each check is one query whose rows are the mismatches it found, and a way to say each one.
 # FULL OUTER JOINs so that a row on either side without its twin is reported too.
-_LEDGER_VS_STOCK = """
-    SELECT COALESCE(l.warehouse_id, s.warehouse_id), COALESCE(l.product_id, s.product_id),
-           COALESCE(l.total, 0), COALESCE(s.quantity, 0)
-    FROM (SELECT warehouse_id, product_id, SUM(quantity) AS total
-          FROM stock_movements GROUP BY warehouse_id, product_id) l
-    FULL OUTER JOIN warehouse_inventory s
-        ON s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id
-    WHERE COALESCE(l.total, 0) <> COALESCE(s.quantity, 0)
-    ORDER BY 1, 2
-"""
-_STOCK_VS_TOTALS = """
-    SELECT COALESCE(s.product_id, t.product_id), COALESCE(s.total, 0), COALESCE(t.quantity, 0)
-    FROM (SELECT product_id, SUM(quantity) AS total
-          FROM warehouse_inventory GROUP BY product_id) s
-    FULL OUTER JOIN inventory t ON t.product_id = s.product_id
-    WHERE COALESCE(s.total, 0) <> COALESCE(t.quantity, 0)
-    ORDER BY 1
-"""
-_NEGATIVE = """
-    SELECT warehouse_id, product_id, quantity FROM warehouse_inventory WHERE quantity < 0
-    UNION ALL
-    SELECT NULL, product_id, quantity FROM inventory WHERE quantity < 0
-"""
+_CHECKS: list[tuple[str, str, object]] = [
+    (
+        "ledger",
+        """
+        SELECT q.id, q.location_id, q.product_id, q.lot_id, q.quantity, COALESCE(l.total, 0)
+        FROM stock_quants q
+        LEFT JOIN (SELECT quant_id, SUM(quantity) AS total FROM stock_movements
+                   GROUP BY quant_id) l ON l.quant_id = q.id
+        WHERE q.quantity <> COALESCE(l.total, 0)
+        ORDER BY q.id
+        """,
+        lambda q, loc, p, lot, qty, total: (
+            f"quant {q} (product {p} at location {loc}, lot {lot}) holds {qty}, "
+            f"the ledger sums to {total}"
+        ),
+    ),
+    (
+        "balance",
+        """
+        SELECT id, quant_id, balance_after, running FROM (
+            SELECT id, quant_id, balance_after,
+                   SUM(quantity) OVER (PARTITION BY quant_id ORDER BY id) AS running
+            FROM stock_movements) m
+        WHERE balance_after <> running
+        ORDER BY id
+        """,
+        lambda m, q, after, running: (
+            f"movement {m} of quant {q} says balance_after {after}, its ledger up to it sums "
+            f"to {running}"
+        ),
+    ),
+    (
+        "key",
+        """
+        SELECT m.id, m.quant_id FROM stock_movements m JOIN stock_quants q ON q.id = m.quant_id
+        WHERE m.location_id <> q.location_id OR m.product_id <> q.product_id
+           OR m.warehouse_id <> q.warehouse_id OR m.lot_id IS DISTINCT FROM q.lot_id
+        ORDER BY m.id
+        """,
+        lambda m, q: (
+            f"movement {m} names another location, product, lot or warehouse than its quant {q}"
+        ),
+    ),
+    (
+        "quants",
+        """
+        SELECT COALESCE(q.warehouse_id, s.warehouse_id), COALESCE(q.product_id, s.product_id),
+               COALESCE(s.quantity, 0), COALESCE(q.quantity, 0),
+               COALESCE(s.reserved, 0), COALESCE(q.reserved, 0)
+        FROM (SELECT warehouse_id, product_id, SUM(quantity) AS quantity,
+                     SUM(reserved) AS reserved
+              FROM stock_quants GROUP BY warehouse_id, product_id) q
+        FULL OUTER JOIN warehouse_inventory s
+            ON s.warehouse_id = q.warehouse_id AND s.product_id = q.product_id
+        WHERE COALESCE(q.quantity, 0) <> COALESCE(s.quantity, 0)
+           OR COALESCE(q.reserved, 0) <> COALESCE(s.reserved, 0)
+        ORDER BY 1, 2
+        """,
+        lambda w, p, qty, qsum, res, rsum: (
+            f"stock of product {p} in warehouse {w} is {qty} ({res} reserved), "
+            f"its quants sum to {qsum} ({rsum} reserved)"
+        ),
+    ),
+    (
+        "totals",
+        """
+        SELECT COALESCE(s.product_id, t.product_id), COALESCE(t.quantity, 0),
+               COALESCE(s.quantity, 0), COALESCE(t.reserved, 0), COALESCE(s.reserved, 0)
+        FROM (SELECT product_id, SUM(quantity) AS quantity, SUM(reserved) AS reserved
+              FROM warehouse_inventory GROUP BY product_id) s
+        FULL OUTER JOIN inventory t ON t.product_id = s.product_id
+        WHERE COALESCE(s.quantity, 0) <> COALESCE(t.quantity, 0)
+           OR COALESCE(s.reserved, 0) <> COALESCE(t.reserved, 0)
+        ORDER BY 1
+        """,
+        lambda p, qty, ssum, res, rsum: (
+            f"total of product {p} is {qty} ({res} reserved), its stock rows sum to {ssum} "
+            f"({rsum} reserved)"
+        ),
+    ),
+    (
+        "range",
+        """
+        SELECT 'quant', id, quantity, reserved FROM stock_quants
+            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
+        UNION ALL
+        SELECT 'stock row', id, quantity, reserved FROM warehouse_inventory
+            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
+        UNION ALL
+        SELECT 'total of product', product_id, quantity, reserved FROM inventory
+            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
+        """,
+        lambda what, pk, qty, res: f"{what} {pk} holds {qty} with {res} reserved",
+    ),
+]
 
 
 def stock_mismatches() -> list[Mismatch]:
-    """Every place where stock, the ledger and the totals disagree, or a quantity is negative.
+    """Every place where quants, the ledger, its balances, the stock rows and the totals
+    disagree, or a quantity or its reserved part is out of range.
 
     Runs in one REPEATABLE READ snapshot on PostgreSQL so concurrent postings cannot show up as
-    false mismatches between the three queries.
+    false mismatches between the queries. A check the database cannot compute (SQLite's SUM
+    overflows on corrupt rows) is reported as a mismatch of its own, never raised.
     """
     found: list[Mismatch] = []
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost and connection.vendor == "postgresql":
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute(_LEDGER_VS_STOCK)
-        found += [Mismatch("ledger", w, p, exp, act) for w, p, exp, act in cursor.fetchall()]
-        cursor.execute(_STOCK_VS_TOTALS)
-        found += [Mismatch("total", None, p, exp, act) for p, exp, act in cursor.fetchall()]
-        cursor.execute(_NEGATIVE)
-        found += [Mismatch("negative", w, p, 0, q) for w, p, q in cursor.fetchall()]
+        for kind, query, say in _CHECKS:
+            try:
+                with transaction.atomic():
+                    cursor.execute(query)
+                    found += [Mismatch(kind, say(*row)) for row in cursor.fetchall()]
+            except DatabaseError as exc:
+                found.append(Mismatch("error", f"the {kind} check could not be computed: {exc}"))
     return found
+
+
+def _balance_then(moment):
+    """The quant's quantity at ``moment``: balance_after of its last ledger row at or before it
+    (one probe of ix_stock_movements_quant_created_at), 0 before its first."""
+    latest = (
+        StockMovement.objects.filter(quant_id=OuterRef("pk"), created_at__lte=moment)
+        .order_by("-created_at", "-id")
+        .values("balance_after")[:1]
+    )
+    return Coalesce(Subquery(latest, output_field=BigIntegerField()), Value(0))
+
+
+def quant_list(*, as_of: datetime | None = None) -> QuerySet[Quant]:
+    """Quants holding something (now, or at ``as_of``), in (warehouse, path, product, lot) order.
+
+    Rows carry shown_quantity, shown_reserved and shown_available; at an instant in the past
+    reserved and available are None: the ledger records movements, not promises.
+    """
+    quants = Quant.objects.select_related("location", "location__warehouse", "product", "lot")
+    if as_of is None:
+        quants = quants.annotate(
+            shown_quantity=F("quantity"),
+            shown_reserved=F("reserved"),
+            shown_available=F("quantity") - F("reserved"),
+        )
+    else:
+        quants = quants.annotate(
+            shown_quantity=_balance_then(as_of),
+            shown_reserved=Value(None, output_field=BigIntegerField()),
+            shown_available=Value(None, output_field=BigIntegerField()),
+        )
+    return quants.filter(shown_quantity__gt=0).order_by(
+        "warehouse_id", "location__path", "product_id", "lot_id", "id"
+    )
+
+
+def stock_as_of(queryset: QuerySet[WarehouseInventory], moment: datetime):
+    """Stock rows with shown_quantity: the sum of their quants' balances at ``moment``."""
+    then = (
+        Quant.objects.filter(
+            warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id")
+        )
+        .annotate(then=_balance_then(moment))
+        .values("warehouse_id")
+        .annotate(total=Sum("then"))
+        .values("total")
+    )
+    return queryset.annotate(
+        shown_quantity=Coalesce(Subquery(then, output_field=BigIntegerField()), Value(0)),
+        shown_reserved=Value(None, output_field=BigIntegerField()),
+        shown_available=Value(None, output_field=BigIntegerField()),
+    )
+
+
+def location_stock(*, location_id: int) -> QuerySet[Quant]:
+    """What one location holds, by product and lot."""
+    return quant_list().filter(location_id=location_id)
 
 
 def product_stock(*, product_id: int) -> QuerySet[WarehouseInventory]:
@@ -99,14 +221,18 @@ def product_movements(*, product_id: int) -> QuerySet[StockMovement]:
     """A product's ledger, newest first, with what each row links to."""
     return (
         StockMovement.objects.filter(product_id=product_id)
-        .select_related("warehouse", "document")
+        .select_related("warehouse", "document", "location__warehouse", "lot")
         .order_by("-id")
     )
 
 
 def stock_list() -> QuerySet[WarehouseInventory]:
     """Stock rows in (warehouse, product) order, the order of their unique index."""
-    return WarehouseInventory.objects.order_by("warehouse_id", "product_id")
+    return WarehouseInventory.objects.annotate(
+        shown_quantity=F("quantity"),
+        shown_reserved=F("reserved"),
+        shown_available=F("quantity") - F("reserved"),
+    ).order_by("warehouse_id", "product_id")
 
 
 def product_total_list() -> QuerySet[Inventory]:
@@ -115,4 +241,4 @@ def product_total_list() -> QuerySet[Inventory]:
 
 def movement_list() -> QuerySet[StockMovement]:
     """The ledger, newest first."""
-    return StockMovement.objects.order_by("-id")
+    return StockMovement.objects.select_related("lot").order_by("-id")

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from documents.roles import CLERK, MANAGER, sync_roles
 from documents.services import LineInput, document_create, document_post
-from inventory.models import Inventory, WarehouseInventory
+from inventory.models import Inventory, Quant, WarehouseInventory
 from tests.factories import PASSWORD, ProductFactory, UserFactory, WarehouseFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -59,6 +59,16 @@ def post(doc_type, warehouse, lines, destination=None, user=None):
 def stock(warehouse, product) -> int:
     row = WarehouseInventory.objects.filter(warehouse=warehouse, product=product).first()
     return row.quantity if row else 0
+
+
+def held(product) -> dict:
+    """{(location path, lot code): quantity} of a product's quants that hold something."""
+    return {
+        (q.location.full_path, q.lot.code if q.lot else None): q.quantity
+        for q in Quant.objects.filter(product=product, quantity__gt=0).select_related(
+            "location__warehouse", "lot"
+        )
+    }
 
 
 def total(product) -> int:

@@ -53,13 +53,13 @@ def test_a_transfer_without_destination_shows_the_error_on_the_field(
     assert not Document.objects.exists()
 
 
-def test_a_transfer_to_its_own_warehouse_is_refused_on_the_field(
+def test_a_move_within_one_warehouse_without_a_destination_location_is_refused(
     manager_client, warehouse, product
 ):
     data = form_data("transfer", warehouse, [(product, 1)], destination=warehouse)
     response = manager_client.post(ADD_URL, data)
-    assert form_errors(response)["destination_warehouse"] == [
-        "A transfer's destination must differ from its source warehouse."
+    assert line_errors(response) == [
+        f"Line 1 ({product.sku}): a move within one warehouse needs a destination location."
     ]
     assert not Document.objects.exists()
 

@@ -152,9 +152,9 @@ def test_a_product_twice_is_refused(clerk_api, warehouse, product):
 def test_transfer_needs_another_destination(clerk_api, warehouse, product):
     body = draft_body(warehouse, [(product, 1)], doc_type="transfer")
     assert "destination_warehouse" in invalid(create(clerk_api, body))
-    body["destination_warehouse"] = warehouse.pk
+    body["destination_warehouse"] = warehouse.pk  # an internal move: lines name where to
     errors = invalid(create(clerk_api, body))
-    assert "must differ" in errors["destination_warehouse"][0]
+    assert "needs a destination location" in errors["lines"][0]
 
 
 def test_inactive_product_and_warehouse_are_refused(clerk_api):

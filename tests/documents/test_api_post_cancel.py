@@ -36,7 +36,14 @@ def test_shortage_is_a_409_listing_every_short_line(clerk_api, warehouse):
     body = response.json()
     assert body["code"] == "insufficient_stock"
     assert body["shortages"] == [
-        {"product": products[0].pk, "warehouse": warehouse.pk, "requested": 11, "available": 10}
+        {
+            "product": products[0].pk,
+            "warehouse": warehouse.pk,
+            "requested": 11,
+            "available": 10,
+            "location": None,
+            "lot": None,
+        }
     ]
     assert products[0].sku in body["detail"]
     assert set(body) == {"detail", "code", "shortages"}
@@ -125,7 +132,14 @@ def test_cancelling_a_receipt_whose_goods_left_is_a_shortage(manager_api, wareho
     response = manager_api.post(url(receipt, "cancel"))
     assert response.status_code == 409
     assert response.json()["shortages"] == [
-        {"product": product.pk, "warehouse": warehouse.pk, "requested": 5, "available": 2}
+        {
+            "product": product.pk,
+            "warehouse": warehouse.pk,
+            "requested": 5,
+            "available": 2,
+            "location": warehouse.default_location.pk,
+            "lot": None,
+        }
     ]
     assert Document.objects.get(pk=receipt.pk).status == Status.POSTED
 

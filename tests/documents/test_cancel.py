@@ -49,7 +49,13 @@ def test_cancel_is_refused_when_the_stock_to_take_back_is_gone(warehouse, produc
         document_cancel(document_id=receipt.pk)
 
     assert raised.value.shortages == [
-        Shortage(product=product.pk, warehouse=warehouse.pk, requested=10, available=3)
+        Shortage(
+            product=product.pk,
+            warehouse=warehouse.pk,
+            requested=10,
+            available=3,
+            location=warehouse.default_location.pk,
+        )
     ]
     receipt.refresh_from_db()
     assert receipt.status == Status.POSTED

@@ -76,7 +76,7 @@ def test_a_product_twice_is_refused(warehouse, product):
 def test_transfer_needs_a_different_destination(warehouse, product):
     assert "destination_warehouse" in errors_of(create("transfer", warehouse, [(product, 1)]))
     errors = errors_of(create("transfer", warehouse, [(product, 1)], destination=warehouse))
-    assert "must differ" in errors["destination_warehouse"][0]
+    assert "needs a destination location" in errors["lines"][0]
 
 
 def test_only_transfers_have_a_destination(warehouse, other_warehouse, product):

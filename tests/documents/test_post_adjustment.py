@@ -27,6 +27,12 @@ def test_write_off_below_zero_is_refused(warehouse, product):
     with pytest.raises(InsufficientStock) as raised:
         document_post(document_id=document.pk)
     assert raised.value.shortages == [
-        Shortage(product=product.pk, warehouse=warehouse.pk, requested=3, available=2)
+        Shortage(
+            product=product.pk,
+            warehouse=warehouse.pk,
+            requested=3,
+            available=2,
+            location=warehouse.default_location.pk,
+        )
     ]
     assert stock(warehouse, product) == 2

@@ -34,6 +34,8 @@ def test_stock_lists_every_row_with_its_fields(clerk_api, stocked, warehouse):
         "warehouse": warehouse.pk,
         "product": a.pk,
         "quantity": 10,
+        "reserved": 0,
+        "available": 10,
         "updated_at": listed[0]["updated_at"],
     }
     assert clerk_api.get(f"/api/v1/stock/{row.pk}/").json() == listed[0]
@@ -111,11 +113,19 @@ def test_movements_newest_first_with_signed_quantities(clerk_api, warehouse, pro
         "document",
         "document_line",
         "warehouse",
+        "location",
         "product",
+        "lot",
         "quantity",
+        "balance_after",
         "is_reversal",
         "created_at",
     }
+    assert (first["location"], first["lot"], first["balance_after"]) == (
+        warehouse.default_location.pk,
+        None,
+        6,
+    )
     assert clerk_api.get(f"/api/v1/movements/{first['id']}/").json() == first
 
 

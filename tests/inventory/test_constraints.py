@@ -45,13 +45,21 @@ def test_one_stock_row_per_warehouse_and_product(warehouse, product):
     )
 
 
-def test_transfer_to_its_own_warehouse_is_refused_by_the_database(warehouse, product):
-    from documents.models import Document
+def test_a_move_to_its_own_source_location_is_refused_by_the_database(warehouse, product):
+    from documents.models import Document, DocumentLine
 
+    document = Document.objects.create(
+        doc_type="transfer", warehouse=warehouse, destination_warehouse=warehouse
+    )
+    root = warehouse.locations.get()
     refused(
-        "check_documents_destination_differs",
-        lambda: Document.objects.create(
-            doc_type="transfer", warehouse=warehouse, destination_warehouse=warehouse
+        "check_document_lines_destination_differs",
+        lambda: DocumentLine.objects.create(
+            document=document,
+            product=product,
+            quantity=1,
+            location=root,
+            destination_location=root,
         ),
     )
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import api_client, make_document, user_with
 from tests.factories import WarehouseFactory
-from warehouses.models import Warehouse
+from warehouses.models import Location, Warehouse
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,12 @@ def test_create_list_retrieve_update(manager_api):
         "name",
         "location",
         "is_active",
+        "default_location",
         "created_at",
         "updated_at",
     }
+    root = Location.objects.get(warehouse_id=body["id"], parent__isnull=True)
+    assert body["default_location"] == root.pk
     assert manager_api.get(URL).json()["results"] == [body]
     assert manager_api.get(f"{URL}{body['id']}/").json() == body
     response = manager_api.patch(f"{URL}{body['id']}/", {"is_active": False})

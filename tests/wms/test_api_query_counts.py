@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.services import LineInput, document_create
+from inventory.models import Lot
 from inventory.services import StockChange, stock_apply
 from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory, WarehouseFactory
@@ -22,10 +23,12 @@ def make_rows(n):
         lines=[LineInput(p.pk, 1) for p in products],
     )
     lines = dict(receipt.lines.values_list("product_id", "id"))
+    root = warehouses[0].default_location.pk
     stock_apply(
-        changes=[StockChange(warehouses[0].pk, p.pk, 1, lines[p.pk]) for p in products],
+        changes=[StockChange(warehouses[0].pk, root, p.pk, None, 1, lines[p.pk]) for p in products],
         document_id=receipt.pk,
     )
+    Lot.objects.bulk_create(Lot(product=p, code=f"L{p.pk}") for p in products)
     for _ in range(n - 1):
         document_create(
             doc_type="receipt",
@@ -41,7 +44,17 @@ def queries(client, url) -> tuple[int, int]:
     return len(captured), len(response.json()["results"])
 
 
-LISTS = ["products", "warehouses", "stock", "inventory", "movements", "documents"]
+LISTS = [
+    "products",
+    "warehouses",
+    "locations",
+    "lots",
+    "quants",
+    "stock",
+    "inventory",
+    "movements",
+    "documents",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)

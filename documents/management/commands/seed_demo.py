@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
@@ -5,8 +6,9 @@ from django.db import transaction
 
 from documents.models import DocType, Document
 from documents.services import LineInput, document_create, document_post
-from inventory.models import Product
-from warehouses.models import Warehouse
+from inventory.models import Product, Tracking
+from warehouses.models import Location, Warehouse
+from warehouses.services import location_create
 
 WAREHOUSES = [
     ("MAIN", "Main warehouse", "Rotterdam"),
@@ -21,6 +23,14 @@ PRODUCTS = [
     ("SKU-1005", "Barcode labels (roll)", "box", "9.90"),
     ("SKU-1006", "Euro pallet", "pallet", "14.00"),
 ]
+# Tracked products: a lot-tracked food product with two expiry dates, a serial-tracked device.
+TRACKED = [
+    ("SKU-2001", "Oat milk 1 l (lot)", "pcs", "1.60", Tracking.LOT),
+    ("SKU-2002", "Handheld scanner (serial)", "pcs", "349.00", Tracking.SERIAL),
+]
+# Every warehouse: two aisles of two shelves each, walked A before B.
+AISLES = [("A", 1), ("B", 2)]
+SHELVES = ("01", "02")
 REFERENCE = "DEMO-"
 
 
@@ -44,6 +54,19 @@ class Command(BaseCommand):
                 )[0]
                 for sku, name, unit, price in PRODUCTS
             ]
+            milk, scanner = (
+                Product.objects.get_or_create(
+                    sku=sku,
+                    defaults={
+                        "name": name,
+                        "unit": unit,
+                        "price": Decimal(price),
+                        "tracking": tracking,
+                    },
+                )[0]
+                for sku, name, unit, price, tracking in TRACKED
+            )
+            shelves = {code: self._locations(w) for code, w in warehouses.items()}
             if Document.objects.filter(reference__startswith=REFERENCE).exists():
                 self.stdout.write("Demo documents exist already; nothing to add.")
                 return
@@ -56,13 +79,41 @@ class Command(BaseCommand):
                 (DocType.ADJUSTMENT, main, None, [(products[3], -3), (products[4], 2)]),
                 (DocType.COUNT, east, None, [(products[0], 38)]),
             ]
-            for n, (doc_type, source, destination, lines) in enumerate(plan, start=1):
+            soon, later = (datetime.date.today() + datetime.timedelta(days=d) for d in (20, 90))
+            main_shelves = shelves["MAIN"]
+            lines_of = [[LineInput(p.pk, q) for p, q in lines] for _, _, _, lines in plan]
+            plan.append((DocType.RECEIPT, main, None, None))
+            lines_of.append(
+                [
+                    LineInput(
+                        milk.pk, 60, location_id=main_shelves[0].pk, lot="OM-0412", expires_on=later
+                    ),
+                    LineInput(
+                        milk.pk, 24, location_id=main_shelves[1].pk, lot="OM-0398", expires_on=soon
+                    ),
+                    *(
+                        LineInput(scanner.pk, 1, location_id=main_shelves[2].pk, lot=f"SC-{n:05d}")
+                        for n in range(1, 4)
+                    ),
+                ]
+            )
+            plan.append((DocType.SHIPMENT, main, None, None))  # takes the lot expiring first
+            lines_of.append([LineInput(milk.pk, 30), LineInput(scanner.pk, 1)])
+            plan.append((DocType.TRANSFER, main, main, None))  # shelf to shelf
+            lines_of.append(
+                [
+                    LineInput(products[1].pk, 20, destination_location_id=main_shelves[3].pk),
+                ]
+            )
+            for n, ((doc_type, source, destination, _), lines) in enumerate(
+                zip(plan, lines_of, strict=True), start=1
+            ):
                 document = document_create(
                     doc_type=doc_type,
                     warehouse_id=source.pk,
                     destination_warehouse_id=destination.pk if destination else None,
                     reference=f"{REFERENCE}{n:03d}",
-                    lines=[LineInput(p.pk, q) for p, q in lines],
+                    lines=lines,
                 )
                 document_post(document_id=document.pk)
             # One draft left for staff to try posting themselves.
@@ -73,3 +124,28 @@ class Command(BaseCommand):
                 lines=[LineInput(products[5].pk, 10)],
             )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _locations(self, warehouse) -> list[Location]:
+        """The warehouse's shelves (A/01, A/02, B/01, B/02), made if missing."""
+        shelves = []
+        for aisle_code, order in AISLES:
+            aisle = Location.objects.filter(
+                warehouse=warehouse, path=aisle_code
+            ).first() or location_create(
+                warehouse_id=warehouse.pk,
+                code=aisle_code,
+                name=f"Aisle {aisle_code}",
+                pick_order=order,
+            )
+            for shelf in SHELVES:
+                path = f"{aisle_code}/{shelf}"
+                shelves.append(
+                    Location.objects.filter(warehouse=warehouse, path=path).first()
+                    or location_create(
+                        parent_id=aisle.pk,
+                        code=shelf,
+                        pick_order=order,
+                        barcode=f"{warehouse.code}-{aisle_code}{shelf}",
+                    )
+                )
+        return shelves

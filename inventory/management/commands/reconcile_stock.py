@@ -5,9 +5,10 @@ from inventory.selectors import stock_mismatches
 
 class Command(BaseCommand):
     help = (
-        "Check that every stock row equals the sum of its ledger movements, that every product "
-        "total equals the sum of its stock rows, and that nothing is negative. Prints each "
-        "mismatch and exits 1 if there is any."
+        "Check that every quant equals the sum of its ledger rows and each row's balance_after "
+        "its running sum, that stock rows sum their quants and totals their stock rows "
+        "(quantity and reserved), and that nothing is negative or reserved beyond what it "
+        "holds. Prints each mismatch and exits 1 if there is any."
     )
 
     def handle(self, *args, **options):
@@ -16,4 +17,4 @@ class Command(BaseCommand):
             self.stderr.write(f"MISMATCH {mismatch.kind}: {mismatch}")
         if mismatches:
             raise CommandError(f"{len(mismatches)} mismatch(es) found.", returncode=1)
-        self.stdout.write(self.style.SUCCESS("Stock, ledger and totals agree."))
+        self.stdout.write(self.style.SUCCESS("Quants, ledger, stock rows and totals agree."))

@@ -1,0 +1,16 @@
+"""The role groups gain the permissions of locations, lots and quants."""
+
+from django.db import migrations
+
+from documents.migrations import _roles
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("documents", "0005_line_locations_lots"),
+        ("documents", "0005_managers_delete_unused_records"),
+        ("warehouses", "0002_locations"),
+        ("inventory", "0003_lots_quants_ledger"),
+    ]
+
+    operations = [migrations.RunPython(_roles.forwards, migrations.RunPython.noop)]
