@@ -45,6 +45,9 @@ class OAuth2ClientAuthentication(OAuth2Authentication):
     def authenticate(self, request):
         found = super().authenticate(request)
         if found is None:
+            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                # A Bearer token was sent and is not valid: say so, rather than "not provided".
+                raise AuthenticationFailed("Invalid, expired or revoked token.")
             return None
         user, token = found
         user = user or token.application.user

@@ -1,8 +1,6 @@
 """OAuth2 client credentials: tokens that expire, scopes that refuse, revocation, introspection,
 and one rate limit for a client however it authenticates."""
 
-import base64
-import io
 import os
 import subprocess
 import sys
@@ -17,39 +15,10 @@ from rest_framework.test import APIClient
 
 from documents.models import Status
 from tests.conftest import api_client, make_document, user_with
+from tests.oauth2 import FORM, basic, bearer, create_client, request_token
 from tests.ratelimit_windows import wait_for_a_fresh_window
 
 pytestmark = pytest.mark.django_db
-
-FORM = "application/x-www-form-urlencoded"
-
-
-def create_client(user, scopes="read,write,post", name="erp") -> tuple[str, str]:
-    out = io.StringIO()
-    call_command(
-        "create_oauth_client", name, "--user", user.username, "--scopes", scopes, stdout=out
-    )
-    lines = out.getvalue().splitlines()
-    assert [line.split(": ")[0] for line in lines] == ["client_id", "client_secret"]
-    return lines[0].split(": ", 1)[1], lines[1].split(": ", 1)[1]
-
-
-def basic(client_id: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-
-
-def request_token(credentials, client=None, **fields):
-    client = client or APIClient()
-    body = urlencode({"grant_type": "client_credentials", **fields})
-    return client.post("/o/token/", body, content_type=FORM, HTTP_AUTHORIZATION=basic(*credentials))
-
-
-def bearer(credentials, **fields) -> APIClient:
-    response = request_token(credentials, **fields)
-    assert response.status_code == 200, response.content
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
-    return client
 
 
 @pytest.fixture
@@ -146,6 +115,10 @@ def test_an_expired_token_is_refused(manager_user):
     AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     response = client.get("/api/v1/products/")
     assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Invalid, expired or revoked token.",
+        "code": "authentication_failed",
+    }
 
 
 def test_the_lifetime_is_configurable():
@@ -177,7 +150,9 @@ def test_a_revoked_token_is_refused(manager_user):
         HTTP_AUTHORIZATION=basic(*credentials),
     )
     assert revoked.status_code == 200
-    assert client.get("/api/v1/products/").status_code == 401
+    response = client.get("/api/v1/products/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid, expired or revoked token."
 
 
 def test_introspection_tells_whether_a_token_is_active(manager_user):
