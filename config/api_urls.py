@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
+from integrations.api import WebhookViewSet
 from inventory.api import MovementViewSet, ProductTotalViewSet, ProductViewSet, StockViewSet
 from warehouses.api import WarehouseViewSet
 from wms.api import Router, UnknownPathView
@@ -15,6 +16,7 @@ router.register("stock", StockViewSet, basename="stock")
 router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -389,3 +389,15 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
 SPECTACULAR_SETTINGS["OAUTH2_FLOWS"] = ["clientCredentials"]
 SPECTACULAR_SETTINGS["OAUTH2_TOKEN_URL"] = "/o/token/"
 # --- end OAuth2 -----------------------------------------------------------------------------------
+
+# --- Webhooks (integrations): the outbox and its delivery workers ---------------------------------
+INSTALLED_APPS += ["integrations"]
+# Loopback, private and link-local receivers are refused unless this is on (development, tests).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+# Seconds to connect to a receiver, and again to read its answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Hours a failing delivery is retried (backoff from seconds to an hour) before it is given up.
+WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24)
+# Seconds an idle `manage.py webhook_worker` waits before looking for due deliveries again.
+WEBHOOK_WORKER_POLL_SECONDS = env.float("WEBHOOK_WORKER_POLL_SECONDS", default=1)
+# --- end webhooks ---------------------------------------------------------------------------------
