@@ -19,10 +19,17 @@ from wms.admin_mixins import ReadOnlyAdminMixin
 
 
 class SubscriptionForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"style": "width: min(40em, 100%)"}),
+        help_text="http(s); loopback, private and link-local addresses are refused.",
+    )
     events = forms.MultipleChoiceField(
-        choices=[(name, f"{name}: {text}") for name, text in EVENT_TYPES.items()],
+        choices=[(name, name) for name in EVENT_TYPES],
         widget=forms.CheckboxSelectMultiple,
+        help_text=" ".join(f"{name}: {text}" for name, text in EVENT_TYPES.items()),
     )
 
     class Meta:
@@ -54,6 +61,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("url", "description")
     readonly_fields = ("consecutive_failures", "last_failure_at", "last_success_at", "created_at")
+
+    def get_fields(self, request, obj=None):
+        fields = SubscriptionForm.Meta.fields
+        return fields if obj is None else [*fields, *self.readonly_fields]
     actions = ["send_test_event", "pause", "resume", "rotate_secret"]
 
     @admin.display(description="events")
