@@ -65,6 +65,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = SubscriptionForm.Meta.fields
         return fields if obj is None else [*fields, *self.readonly_fields]
+
     actions = ["send_test_event", "pause", "resume", "rotate_secret"]
 
     @admin.display(description="events")
