@@ -368,6 +368,7 @@ OAUTH2_PROVIDER = {
         "post": "Post, cancel, reserve and unreserve documents: move stock.",
     },
     "SCOPES_BACKEND_CLASS": "wms.oauth.ClientScopesBackend",
+    "APPLICATION_ADMIN_CLASS": "wms.oauth_admin.ApplicationAdmin",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
     # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, only in headers,
     # none of the legacy grants. Only the client credentials grant is served (config/urls.py).
