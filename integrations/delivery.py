@@ -40,7 +40,8 @@ USER_AGENT = "WMS-Webhooks/1"
 
 
 def lease() -> timedelta:
-    """Longer than a send can take (connect and read each within the timeout), with a margin."""
+    """Longer than a send can take (integrations.security.post: twice the timeout), and a
+    margin for recording its outcome."""
     return timedelta(seconds=3 * settings.WEBHOOK_TIMEOUT_SECONDS + 5)
 
 
@@ -106,7 +107,8 @@ def send(delivery: Delivery) -> Attempt:
         code = post(subscription.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
     except AddressNotAllowed as exc:
         outcome, error = Outcome.REFUSED, str(exc)
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        # ValueError: what http.client raises for a URL or header it cannot send.
         outcome, error = Outcome.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
     else:
         if 200 <= code < 300:
@@ -142,7 +144,8 @@ def record(delivery: Delivery, attempt: Attempt) -> str:
             pk=delivery.pk, status=DeliveryStatus.PENDING, locked_until=delivery.locked_until
         ).update(**fields)
         if not mine:
-            logger.warning("Delivery %s: taken over by another worker; not recorded", delivery.pk)
+            # Its lease was taken over, or the subscription deleted meanwhile.
+            logger.warning("Delivery %s is no longer this worker's; not recorded", delivery.pk)
             return outcome
         subscriptions = Subscription.objects.filter(pk=delivery.subscription_id)
         if outcome == Outcome.DELIVERED:

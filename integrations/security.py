@@ -9,6 +9,7 @@ WEBHOOK_ALLOW_PRIVATE_URLS=True lifts the address rule for development and tests
 import http.client
 import ipaddress
 import socket
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -80,6 +81,8 @@ MAX_RESPONSE_BYTES = 4096
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> int:
     """POST ``body`` to ``url``; the response's status. Redirects are answers, not followed.
 
+    ``timeout`` bounds each wait on the network, and twice it the whole exchange: a receiver
+    that trickles its answer byte by byte is cut off (a delivery's lease must outlast it).
     Raises AddressNotAllowed, or OSError / http.client.HTTPException when the receiver cannot
     be reached or answers nonsense.
     """
@@ -87,11 +90,29 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> i
     parts = urlsplit(url)
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(host, port, address, timeout)
+    expired = threading.Event()
+    deadline = threading.Timer(2 * timeout, _cut_off, args=[connection, expired])
+    deadline.start()
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(MAX_RESPONSE_BYTES)
-        return response.status
     finally:
+        deadline.cancel()
         connection.close()
+    if expired.is_set():
+        # Cut off mid-answer, whatever of it arrived (a status line, say) does not count.
+        raise TimeoutError(f"The receiver took more than {2 * timeout:g} s to answer.")
+    return response.status
+
+
+def _cut_off(connection, expired: threading.Event) -> None:
+    # Shutting the socket down wakes the blocked read in the delivering thread.
+    expired.set()
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed

@@ -5,6 +5,8 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
+import threading
 import time
 from datetime import timedelta
 
@@ -83,9 +85,9 @@ def test_fails_three_times_then_succeeds_exactly_once_more_with_the_same_id(ware
         post("receipt", warehouse, [(product, 5)])
         run_worker()
         delivery = Delivery.objects.get()
-        # The first retry comes within seconds, not at once.
+        # The first retry comes within seconds, not at once (plus the attempt's own time).
         wait = (delivery.next_attempt_at - delivery.last_attempt_at).total_seconds()
-        assert 2.5 <= wait <= 5
+        assert 2.5 <= wait <= 6
         run_worker()
         assert len(receiver.received) == 1  # not due yet
         for _ in range(5):
@@ -111,7 +113,8 @@ def test_backoff_grows_exponentially_with_jitter(warehouse, product):
             waits.append((delivery.next_attempt_at - delivery.last_attempt_at).total_seconds())
             make_due()
     ceilings = [5, 10, 20, 40, 80, 160]
-    assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True)), waits
+    # Each wait is drawn from [ceiling / 2, ceiling], after the attempt's own time.
+    assert all(c / 2 <= w <= c + 1 for w, c in zip(waits, ceilings, strict=True)), waits
     assert len(receiver.received) == 6
 
 
@@ -235,3 +238,40 @@ def test_two_workers_draining_at_once_deliver_each_event_once(warehouse):
     ids = receiver.ids()
     assert len(ids) == len(set(ids)) == expected
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off(warehouse, product, settings):
+    """Each byte comes before the timeout, yet the whole exchange is bounded."""
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            give_up = time.monotonic() + 6  # if nothing cuts it off, the test fails, not hangs
+            while not stop.wait(0.1) and time.monotonic() < give_up:
+                try:
+                    conn.sendall(b"z")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    subscribe(f"http://127.0.0.1:{server.getsockname()[1]}/hooks")
+    post("receipt", warehouse, [(product, 5)])
+    started = time.monotonic()
+    try:
+        run_worker()
+    finally:
+        elapsed = time.monotonic() - started
+        stop.set()
+        thread.join(5)
+        server.close()
+    assert elapsed < 2.5  # twice the timeout, and some slack for a busy machine
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.response_code is None
+    assert delivery.error == "TimeoutError: The receiver took more than 1 s to answer."
