@@ -1,5 +1,6 @@
 """The integrator API: /api/v1/ (one route per app's viewsets), its schema and its docs."""
 
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -8,6 +9,7 @@ from integrations.api import WebhookViewSet
 from inventory.api import MovementViewSet, ProductTotalViewSet, ProductViewSet, StockViewSet
 from warehouses.api import WarehouseViewSet
 from wms.api import Router, UnknownPathView
+from wms.login import ApiLoginView
 
 router = Router()
 router.register("products", ProductViewSet, basename="product")
@@ -18,11 +20,17 @@ router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
+AUTH_URLS = [
+    path("login/", ApiLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+]
+
 urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    # Log in and out of the browsable API with a staff session.
-    path("api/auth/", include("rest_framework.urls")),
+    # Log in and out of the browsable API with a staff session; the login shares the admin's
+    # limit on attempts (wms.login).
+    path("api/auth/", include((AUTH_URLS, "rest_framework"), namespace="rest_framework")),
     re_path(r"^api/", UnknownPathView.as_view()),
 ]

@@ -32,8 +32,12 @@ ROLE_PERMISSIONS = {
         "documents.cancel_document",
         "inventory.add_product",
         "inventory.change_product",
+        # Deleting is refused (409 in_use) while anything refers to the record, so this only
+        # ever removes a mistake nobody used yet.
+        "inventory.delete_product",
         "warehouses.add_warehouse",
         "warehouses.change_warehouse",
+        "warehouses.delete_warehouse",
         # Webhook subscriptions and their delivery logs.
         "integrations.view_subscription",
         "integrations.add_subscription",
