@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 that receives webhooks, for the tests."""
 
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -10,6 +11,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float  # time.time() on arrival
 
 
 class Receiver:
@@ -32,7 +34,12 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
                     receiver.received.append(
-                        Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                        Received(
+                            self.path,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            body,
+                            time.time(),
+                        )
                     )
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                 receiver.arrived.set()
