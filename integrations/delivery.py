@@ -3,9 +3,11 @@
 Many workers may run on many machines. A worker claims a batch in a short transaction with
 FOR UPDATE SKIP LOCKED (another worker skips the rows being claimed instead of waiting) and
 marks each with a lease, locked_until, then commits and sends without holding a transaction
-open. No other worker takes a leased delivery until its lease has passed, which is longer than
-any send may take; a worker killed mid-send leaves a lease that runs out, and the delivery is
-sent again, with the same webhook-id, by whichever worker comes next.
+open, renewing each delivery's lease just before its send (and skipping one whose lease another
+worker has taken over meanwhile). No other worker takes a leased delivery until its lease has
+passed, which is longer than any send may take; a worker killed mid-send leaves a lease that
+runs out, and the delivery is sent again, with the same webhook-id, by whichever worker comes
+next.
 
 Failures are retried with exponential backoff and full jitter, the first within seconds, for
 WEBHOOK_RETRY_HOURS after the event; then the delivery is given up (status failed) and stays in
@@ -79,14 +81,25 @@ def claim(*, limit: int) -> list[Delivery]:
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("id", flat=True)[:limit]
         )
-        Delivery.objects.filter(id__in=ids).update(
-            locked_until=now + lease(), attempts=F("attempts") + 1, last_attempt_at=now
-        )
+        Delivery.objects.filter(id__in=ids).update(locked_until=now + lease())
     return list(
         Delivery.objects.filter(id__in=ids)
         .select_related("event", "subscription")
         .order_by("next_attempt_at", "id")
     )
+
+
+def start(delivery: Delivery) -> bool:
+    """Renew the delivery's lease for one send and count the attempt, if it is still this
+    worker's: the sends before it in the batch may have outlasted the lease of the claim, and
+    another worker taken it over meanwhile."""
+    now = timezone.now()
+    until = now + lease()
+    started = Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, locked_until=delivery.locked_until
+    ).update(locked_until=until, attempts=F("attempts") + 1, last_attempt_at=now)
+    delivery.locked_until, delivery.attempts = until, delivery.attempts + 1
+    return bool(started)
 
 
 def send(delivery: Delivery) -> Attempt:
@@ -179,9 +192,17 @@ def _count(outcome: str) -> None:
         )
 
 
+def deliver(delivery: Delivery) -> str | None:
+    """Send a claimed delivery and record the outcome; None if it is no longer this worker's."""
+    if not start(delivery):
+        logger.warning("Delivery %s was taken over by another worker; not sent", delivery.pk)
+        return None
+    return record(delivery, send(delivery))
+
+
 def deliver_due(*, limit: int = 20) -> int:
-    """Claim and send one batch of due deliveries; how many were attempted."""
+    """Claim and send one batch of due deliveries; how many were claimed."""
     deliveries = claim(limit=limit)
     for delivery in deliveries:
-        record(delivery, send(delivery))
+        deliver(delivery)
     return len(deliveries)

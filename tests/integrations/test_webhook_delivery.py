@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from documents.services import document_cancel
-from integrations.delivery import deliver_due
+from integrations.delivery import claim, deliver, deliver_due
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent, Subscription
 from tests.concurrency import run_concurrently
 from tests.conftest import post
@@ -275,3 +275,21 @@ def test_a_receiver_trickling_its_answer_is_cut_off(warehouse, product, settings
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.response_code is None
     assert delivery.error == "TimeoutError: The receiver took more than 1 s to answer."
+
+
+def test_a_delivery_whose_lease_ran_out_in_the_batch_is_left_to_its_new_worker(warehouse, product):
+    """A worker's batch outlasted the claim's lease and another worker took the rest."""
+    with Receiver() as receiver:
+        subscribe(receiver.url)
+        post("receipt", warehouse, [(product, 5)])
+        post("receipt", warehouse, [(product, 5)])
+        first = claim(limit=2)
+        Delivery.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+        second = claim(limit=2)
+        assert [d.pk for d in second] == [d.pk for d in first]
+
+        assert [deliver(d) for d in first] == [None, None]  # not sent: no longer its own
+        assert receiver.received == []
+        assert [deliver(d) for d in second] == ["delivered", "delivered"]
+    assert len(receiver.ids()) == len(set(receiver.ids())) == 2
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
