@@ -171,7 +171,11 @@ class WebhookViewSet(
 
     @extend_schema(
         summary="Replace the signing secret",
-        description="The new secret, shown this once, signs every delivery from now on.",
+        description=(
+            "The new secret, shown this once, signs every delivery from now on; for 24 hours "
+            "the old one signs beside it (two signatures in `webhook-signature`), so the "
+            "receiver can switch without refusing a delivery."
+        ),
         request=None,
         parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: SubscriptionWithSecretSerializer}, 400, 404, 422),

@@ -112,7 +112,10 @@ def send(delivery: Delivery) -> Attempt:
         "User-Agent": USER_AGENT,
         "webhook-id": event.message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(subscription.secret, event.message_id, timestamp, body),
+        "webhook-signature": " ".join(
+            signature(secret, event.message_id, timestamp, body)
+            for secret in subscription.signing_secrets(timezone.now())
+        ),
     }
     started = time.monotonic()
     code, error = None, ""

@@ -26,6 +26,11 @@ class Subscription(models.Model):
     # Standard Webhooks' "whsec_<base64 key>": the receiver needs it to verify signatures, so it
     # is kept as it is, shown once at creation or rotation, and never in a list.
     secret = models.CharField(max_length=100, editable=False)
+    # After a rotation the old secret signs too, beside the new one, until this passes, so that
+    # a receiver can switch secrets without rejecting a delivery (Standard Webhooks sends
+    # several signatures, space separated, for this).
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -43,6 +48,12 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def signing_secrets(self, now) -> list[str]:
+        """The secrets a delivery made at ``now`` is signed with, the current one first."""
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class OutboxEvent(models.Model):

@@ -3,6 +3,7 @@
 import base64
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,12 +82,20 @@ def subscription_update(*, subscription_id: int, **changes) -> Subscription:
     return subscription
 
 
+# How long deliveries are signed with the old secret as well after a rotation.
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
 def subscription_rotate_secret(*, subscription_id: int) -> Subscription:
-    """A new secret from now on; deliveries already signed with the old one stay valid."""
+    """A new secret; for ROTATION_OVERLAP deliveries carry a signature by the old one too."""
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
+        subscription.previous_secret = subscription.secret
+        subscription.previous_secret_until = timezone.now() + ROTATION_OVERLAP
         subscription.secret = new_secret()
-        subscription.save(update_fields=["secret", "updated_at"])
+        subscription.save(
+            update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"]
+        )
     return subscription
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from documents.services import document_cancel
 from integrations.delivery import claim, deliver, deliver_due
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent, Subscription
+from integrations.services import subscription_rotate_secret
 from tests.concurrency import run_concurrently
 from tests.conftest import post
 from tests.factories import ProductFactory
@@ -31,8 +32,11 @@ def verify(secret: str, received) -> bool:
     key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{received.headers['webhook-id']}.{received.headers['webhook-timestamp']}."
     expected = hmac.new(key, signed.encode() + received.body, hashlib.sha256).digest()
-    version, _, given = received.headers["webhook-signature"].partition(",")
-    return version == "v1" and hmac.compare_digest(base64.b64decode(given), expected)
+    for entry in received.headers["webhook-signature"].split():
+        version, _, given = entry.partition(",")
+        if version == "v1" and hmac.compare_digest(base64.b64decode(given), expected):
+            return True
+    return False
 
 
 def run_worker():
@@ -293,3 +297,19 @@ def test_a_delivery_whose_lease_ran_out_in_the_batch_is_left_to_its_new_worker(w
         assert [deliver(d) for d in second] == ["delivered", "delivered"]
     assert len(receiver.ids()) == len(set(receiver.ids())) == 2
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_after_a_rotation_both_secrets_sign_for_a_day(warehouse, product):
+    with Receiver() as receiver:
+        old = subscribe(receiver.url)
+        new = subscription_rotate_secret(subscription_id=old.pk)
+        post("receipt", warehouse, [(product, 5)])
+        run_worker()
+        Subscription.objects.update(previous_secret_until=timezone.now())
+        post("receipt", warehouse, [(product, 5)])
+        run_worker()
+    during, after = receiver.received
+    assert len(during.headers["webhook-signature"].split()) == 2
+    assert verify(new.secret, during) and verify(old.secret, during)
+    assert len(after.headers["webhook-signature"].split()) == 1
+    assert verify(new.secret, after) and not verify(old.secret, after)
