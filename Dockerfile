@@ -1,4 +1,5 @@
-# The WMS API and admin, served by gunicorn (gunicorn.conf.py).
+# The WMS API and admin, served by gunicorn (gunicorn.conf.py); the same image runs the webhook
+# worker (manage.py webhook_worker).
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,6 +25,7 @@ COPY wms/ wms/
 COPY warehouses/ warehouses/
 COPY inventory/ inventory/
 COPY documents/ documents/
+COPY integrations/ integrations/
 
 # The admin's static files, served by whitenoise. Settings refuse to load without a strong key,
 # so the build uses a throwaway one that never leaves this step.

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
+from integrations.api import WebhookViewSet
 from inventory.api import (
     LotViewSet,
     MovementViewSet,
@@ -27,6 +28,7 @@ router.register("stock", StockViewSet, basename="stock")
 router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 AUTH_URLS = [
     path("login/", ApiLoginView.as_view(), name="login"),

@@ -372,3 +372,53 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
     "wms.ratelimit.RateLimitMiddleware",
 )
+
+# --- OAuth2 for machines (django-oauth-toolkit, client credentials) -------------------------------
+# POST /o/token/ with a client's id and secret (HTTP Basic) gives a Bearer token that expires;
+# /o/revoke_token/ and /o/introspect/ take the same credentials. A client may ask only for the
+# scopes it was created with (`manage.py create_oauth_client`); wms.oauth maps them onto the
+# permissions every endpoint already checks.
+INSTALLED_APPS += ["oauth2_provider"]
+# Named so that migrations referring to the client model resolve it (the toolkit's default).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read everything the client's user may see (every GET).",
+        "write": "Create and change drafts, master data and webhook subscriptions.",
+        "post": "Post, cancel, reserve and unreserve documents: move stock.",
+    },
+    "SCOPES_BACKEND_CLASS": "wms.oauth.ClientScopesBackend",
+    "APPLICATION_ADMIN_CLASS": "wms.oauth_admin.ApplicationAdmin",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, only in headers,
+    # none of the legacy grants. Only the client credentials grant is served (config/urls.py).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].insert(1, "wms.oauth.OAuth2ClientAuthentication")
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (
+    "Products, warehouses, stock and the documents that move it. Authenticate with "
+    "`Authorization: Token <key>`, or with an OAuth2 client's Bearer token from `POST /o/token/` "
+    "(client credentials); see docs/api.md."
+)
+SPECTACULAR_SETTINGS["OAUTH2_FLOWS"] = ["clientCredentials"]
+SPECTACULAR_SETTINGS["OAUTH2_TOKEN_URL"] = "/o/token/"
+# --- end OAuth2 -----------------------------------------------------------------------------------
+
+# --- Webhooks (integrations): the outbox and its delivery workers ---------------------------------
+INSTALLED_APPS += ["integrations"]
+# Loopback, private and link-local receivers are refused unless this is on (development, tests).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+# Seconds to connect to a receiver, and again to read its answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Hours a failing delivery is retried (backoff from seconds to an hour) before it is given up.
+WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24)
+# Seconds an idle `manage.py webhook_worker` waits before looking for due deliveries again.
+WEBHOOK_WORKER_POLL_SECONDS = env.float("WEBHOOK_WORKER_POLL_SECONDS", default=1)
+# --- end webhooks ---------------------------------------------------------------------------------

@@ -18,3 +18,12 @@ urlpatterns = [
 
 # --- Integrator API: /api/v1/, /api/schema/, /api/docs/ -----------------------------------
 urlpatterns += [path("", include("config.api_urls"))]
+
+# --- OAuth2 for machines: token, revocation, introspection (client credentials only) ----------
+from oauth2_provider import views as oauth2_views  # noqa: E402
+
+urlpatterns += [
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
+    path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke"),
+    path("o/introspect/", oauth2_views.IntrospectTokenView.as_view(), name="oauth2-introspect"),
+]

@@ -46,6 +46,12 @@ ROLE_PERMISSIONS = {
         "warehouses.delete_location",
         "inventory.add_lot",
         "inventory.change_lot",
+        # Webhook subscriptions and their delivery logs.
+        "integrations.view_subscription",
+        "integrations.add_subscription",
+        "integrations.change_subscription",
+        "integrations.delete_subscription",
+        "integrations.view_delivery",
     ],
 }
 

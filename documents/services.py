@@ -15,6 +15,7 @@ from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from documents import signals
 from documents.exceptions import DocumentStateError, EmptyDocument
 from documents.models import (
     NUMBER_PREFIX,
@@ -415,6 +416,7 @@ def document_post(*, document_id: int, user=None) -> Document:
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
             moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)
+            signals.document_posted.send(sender=Document, document=document)
     except Exception as exc:
         _record_post_failure(document_id, user, exc)
         raise
@@ -565,6 +567,7 @@ def document_cancel(*, document_id: int, user=None) -> Document:
         document.cancelled_at = timezone.now()
         document.cancelled_by = user
         document.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        signals.document_cancelled.send(sender=Document, document=document)
     transaction.on_commit(lambda: metrics.STOCK_MOVEMENTS.inc(reversed_count))
     logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)
     return document

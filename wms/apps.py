@@ -6,4 +6,5 @@ class WmsConfig(AppConfig):
     verbose_name = "WMS platform"
 
     def ready(self):
-        from wms import checks  # noqa: F401  (registers the system checks)
+        # Registered on import: the system checks, and the OpenAPI scheme of Bearer tokens.
+        from wms import checks, oauth_schema  # noqa: F401

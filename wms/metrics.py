@@ -67,6 +67,15 @@ def record_pool(alias: str, pool) -> None:
     DB_POOL_MAX.labels(alias).set(stats.get("pool_max", 0))
 
 
+# Collectors that read their figures when /metrics is scraped (an app's rows in the database),
+# added by the apps that own them.
+SCRAPE_COLLECTORS: list = []
+
+
+def register_scrape_collector(collector) -> None:
+    SCRAPE_COLLECTORS.append(collector)
+
+
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # A process's live gauges (its pool) must not outlive it. gunicorn's master drops those of its
     # workers (child_exit in gunicorn.conf.py); any other process sharing the directory, such as

@@ -33,3 +33,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ClientScopes(models.Model):
+    """The scopes an OAuth2 client may be granted (space separated, as OAuth2 writes them)."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="scopes"
+    )
+    scopes = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "oauth_client_scopes"
+        verbose_name_plural = "client scopes"
+
+    def __str__(self) -> str:
+        return self.scopes

@@ -2,13 +2,16 @@
 
 from rest_framework import permissions
 
+from wms.oauth import missing_scope
+
 _VIEW = ["%(app_label)s.view_%(model_name)s"]
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
     """Reading needs the model's view permission, writing its add/change/delete permission.
 
-    Anonymous requests are refused first; REST framework answers them with a 401.
+    Anonymous requests are refused first; REST framework answers them with a 401. An OAuth2
+    token needs the scope of the request as well (wms.oauth): its rights are the intersection.
     """
 
     perms_map = {
@@ -22,6 +25,10 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         authenticated = bool(request.user and request.user.is_authenticated)
         if authenticated and not hasattr(view, request.method.lower()):
             return True  # a method the view does not serve: its 405 says more than a 403
+        scope = missing_scope(request, view) if authenticated else None
+        if scope is not None:
+            self.message = f"This token lacks the scope {scope!r}; ask for a token with it."
+            return False
         if not super().has_permission(request, view):
             if authenticated:
                 missing = [

@@ -1,8 +1,9 @@
 """RATE_LIMIT_PER_MINUTE requests per client IP on the API, counted in the shared cache.
 
-Only paths under /api/ are counted: health checks and metrics never are. django-ratelimit keeps
-one counter per client and fixed minute window in the ``default`` cache (Redis in any
-deployment), so every worker and every instance counts together.
+Only paths under /api/ and OAuth2's /o/ are counted, together: a client's token requests and
+its API requests (with any credentials) spend one budget. Health checks and metrics never are.
+django-ratelimit keeps one counter per client and fixed minute window in the ``default`` cache
+(Redis in any deployment), so every worker and every instance counts together.
 """
 
 import functools
@@ -13,6 +14,7 @@ from django.http import JsonResponse
 from django_ratelimit.core import get_usage
 
 API_PREFIX = "/api/"
+LIMITED_PREFIXES = (API_PREFIX, "/o/")
 
 
 def client_ip(request) -> str:
@@ -57,7 +59,7 @@ class RateLimitMiddleware:
     def __call__(self, request):
         limit = settings.RATE_LIMIT_PER_MINUTE
         # 0 turns limiting off (benchmarks, a trusted internal network).
-        if limit and request.path.startswith(API_PREFIX):
+        if limit and request.path.startswith(LIMITED_PREFIXES):
             usage = get_usage(request, group="api", key="ip", rate=f"{limit}/m", increment=True)
             if usage is not None and usage["should_limit"]:
                 return self._refuse(limit, retry_after=max(1, usage["time_left"]))

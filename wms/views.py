@@ -19,6 +19,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 import wms
+from wms import metrics
 from wms.api_errors import body_too_large_message
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
@@ -102,6 +103,13 @@ def _registry():
     return prometheus_client.REGISTRY
 
 
+def _scrape_time_registry():
+    registry = prometheus_client.CollectorRegistry(auto_describe=False)
+    for collector in metrics.SCRAPE_COLLECTORS:
+        registry.register(collector)
+    return registry
+
+
 def allowed_networks() -> list:
     """METRICS_ALLOWED_IPS as networks (a bare address is a network of one)."""
     return [ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS]
@@ -139,6 +147,7 @@ def metrics_view(request):
             status=403,
         )
     return HttpResponse(
-        prometheus_client.generate_latest(_registry()),
+        prometheus_client.generate_latest(_registry())
+        + prometheus_client.generate_latest(_scrape_time_registry()),
         content_type=prometheus_client.CONTENT_TYPE_LATEST,
     )

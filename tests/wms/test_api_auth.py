@@ -34,6 +34,12 @@ ENDPOINTS = [
     ("delete", "/api/v1/documents/1/"),
     ("post", "/api/v1/documents/1/post/"),
     ("post", "/api/v1/documents/1/cancel/"),
+    ("get", "/api/v1/webhooks/"),
+    ("post", "/api/v1/webhooks/"),
+    ("patch", "/api/v1/webhooks/1/"),
+    ("post", "/api/v1/webhooks/1/rotate-secret/"),
+    ("post", "/api/v1/webhooks/1/test/"),
+    ("get", "/api/v1/webhooks/1/deliveries/"),
 ]
 
 

@@ -33,6 +33,11 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/documents/{id}/",
         "/api/v1/documents/{id}/post/",
         "/api/v1/documents/{id}/cancel/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/rotate-secret/",
+        "/api/v1/webhooks/{id}/test/",
+        "/api/v1/webhooks/{id}/deliveries/",
     }
 
 

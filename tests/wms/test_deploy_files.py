@@ -20,8 +20,13 @@ def load_all(path: Path) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
 
 
-def k8s(kind: str) -> dict:
-    found = [doc for path in K8S for doc in load_all(path) if doc["kind"] == kind]
+def k8s(kind: str, name: str | None = None) -> dict:
+    found = [
+        doc
+        for path in K8S
+        for doc in load_all(path)
+        if doc["kind"] == kind and name in (None, doc["metadata"]["name"])
+    ]
     assert len(found) == 1, kind
     return found[0]
 
@@ -63,7 +68,7 @@ def test_dockerfile_copies_what_exists_and_runs_gunicorn():
     assert "apt-get install -y --no-install-recommends tini" in dockerfile
     assert 'ENTRYPOINT ["/usr/bin/tini", "-g", "--"]' in dockerfile
     # Every app package is copied.
-    for app in ("config", "wms", "warehouses", "inventory", "documents"):
+    for app in ("config", "wms", "warehouses", "inventory", "documents", "integrations"):
         assert f"COPY {app}/ {app}/" in dockerfile
 
 
@@ -83,8 +88,9 @@ def test_compose_runs_postgres_redis_migrate_and_the_api():
     }
     assert api["ports"] == [f"{PORT}:{PORT}"]
     assert api["env_file"] == ".env"
-    for service in ("migrate", "api"):
+    for service in ("migrate", "api", "webhook-worker"):
         assert set(services[service]["environment"]) <= DOCUMENTED
+    assert services["webhook-worker"]["command"] == ["python", "manage.py", "webhook_worker"]
 
 
 def cronjobs() -> list[dict]:
@@ -92,12 +98,16 @@ def cronjobs() -> list[dict]:
 
 
 def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
-    commands = {path.stem for path in PROJECT.glob("*/management/commands/*.py")}
+    from django.core.management import get_commands
+
+    commands = set(get_commands())  # the project's and its installed apps'
     jobs = cronjobs()
     assert {job["metadata"]["name"] for job in jobs} == {
         "wms-purge-idempotency-keys",
         "wms-prune-posting-failures",
         "wms-reconcile-stock",
+        "wms-purge-webhook-events",
+        "wms-clear-oauth-tokens",
     }
     for job in jobs:
         (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
@@ -121,7 +131,7 @@ def test_every_k8s_file_parses_and_has_a_kind():
 
 
 def test_deployment_matches_the_guide_and_the_project():
-    deployment = k8s("Deployment")
+    deployment = k8s("Deployment", "wms-api")
     assert deployment["spec"]["replicas"] == 3
     (api,) = containers(deployment)
     assert api["ports"] == [{"name": "http", "containerPort": PORT}]
@@ -149,7 +159,11 @@ def test_every_variable_and_secret_key_is_known():
     secret_keys = set(k8s("Secret")["stringData"])
     configmap = k8s("ConfigMap")
     assert set(configmap["data"]) <= DOCUMENTED
-    for workload in (k8s("Deployment"), k8s("Job")):
+    for workload in (
+        k8s("Deployment", "wms-api"),
+        k8s("Deployment", "wms-webhook-worker"),
+        k8s("Job"),
+    ):
         for container in containers(workload):
             assert container["envFrom"] == [
                 {"configMapRef": {"name": configmap["metadata"]["name"]}}
@@ -160,6 +174,16 @@ def test_every_variable_and_secret_key_is_known():
                 if ref:
                     assert ref["name"] == k8s("Secret")["metadata"]["name"]
                     assert ref["key"] in secret_keys
+
+
+def test_the_webhook_worker_runs_as_its_own_deployment():
+    deployment = k8s("Deployment", "wms-webhook-worker")
+    (worker,) = containers(deployment)
+    assert worker["command"] == ["python", "manage.py", "webhook_worker"]
+    assert worker["image"] == containers(k8s("Deployment", "wms-api"))[0]["image"]
+    assert (
+        deployment["spec"]["template"]["metadata"]["labels"] != k8s("Service")["spec"]["selector"]
+    )
 
 
 def test_the_migration_job_runs_an_existing_command():

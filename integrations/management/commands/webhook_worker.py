@@ -1,0 +1,50 @@
+import logging
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+
+from integrations.delivery import deliver_due
+
+logger = logging.getLogger("integrations.worker")
+
+
+class Command(BaseCommand):
+    help = (
+        "Deliver the webhook outbox: POST every due event to its subscriptions, retrying "
+        "failures. Run as many as needed, anywhere; --once delivers what is due and exits."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once", action="store_true", help="Deliver everything due now, then exit."
+        )
+        parser.add_argument("--batch", type=int, default=20, help="Deliveries claimed at once.")
+
+    def handle(self, *args, once, batch, **options):
+        if once:
+            total = 0
+            while attempted := deliver_due(limit=batch):
+                total += attempted
+            self.stdout.write(f"{total} deliveries attempted.")
+            return
+        self._stopping = False
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._stop)
+        logger.info("Webhook worker started")
+        while not self._stopping:
+            try:
+                attempted = deliver_due(limit=batch)
+            except DatabaseError:
+                logger.exception("Webhook worker: the database is unavailable; retrying")
+                close_old_connections()
+                attempted = 0
+            if not attempted:
+                time.sleep(settings.WEBHOOK_WORKER_POLL_SECONDS)
+        logger.info("Webhook worker stopped")
+
+    def _stop(self, signum, frame):
+        # Finish the batch in hand (its leases would otherwise have to run out), then exit.
+        self._stopping = True

@@ -1,0 +1,69 @@
+"""OAuth2 for machines: Bearer tokens from the client credentials grant, and their scopes.
+
+A client (django-oauth-toolkit's Application) belongs to a user, whose permissions bound what
+its tokens may do; the scopes a token was granted bound it further. Scopes are coarse and map
+onto the permissions the endpoints already check, so a token can do what both allow:
+
+    read   every safe request (GET, HEAD, OPTIONS)
+    post   the actions that move stock, by name (POSTING_ACTIONS)
+    write  every other change: drafts, master data, subscriptions
+"""
+
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.scopes import SettingsScopes
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import SAFE_METHODS
+
+READ, WRITE, POST = "read", "write", "post"
+SCOPES = (READ, WRITE, POST)
+
+# View actions that move stock. An action added later under one of these names (or added here)
+# needs the `post` scope; any other unsafe action needs `write`.
+POSTING_ACTIONS = frozenset({"post_document", "cancel", "reserve", "unreserve"})
+
+
+def required_scope(request, view) -> str:
+    if request.method in SAFE_METHODS:
+        return READ
+    if getattr(view, "action", None) in POSTING_ACTIONS:
+        return POST
+    return WRITE
+
+
+def missing_scope(request, view) -> str | None:
+    """The scope this request needs and its OAuth2 token lacks; None for other credentials."""
+    token = request.auth
+    if not hasattr(token, "allow_scopes"):
+        return None  # an API token or a session: the user's permissions alone decide
+    scope = required_scope(request, view)
+    return None if token.allow_scopes([scope]) else scope
+
+
+class OAuth2ClientAuthentication(OAuth2Authentication):
+    """Bearer tokens; a client credentials token acts as its client's user."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is None:
+            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                # A Bearer token was sent and is not valid: say so, rather than "not provided".
+                raise AuthenticationFailed("Invalid, expired or revoked token.")
+            return None
+        user, token = found
+        user = user or token.application.user
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("This OAuth2 client has no active user.")
+        return user, token
+
+
+class ClientScopesBackend(SettingsScopes):
+    """A client may be granted only the scopes it was created with; by default all of them."""
+
+    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
+        if application is None:
+            return super().get_available_scopes(application, request, *args, **kwargs)
+        allowed = getattr(getattr(application, "scopes", None), "scopes", "")
+        return [scope for scope in allowed.split() if scope in SCOPES]
+
+    def get_default_scopes(self, application=None, request=None, *args, **kwargs):
+        return self.get_available_scopes(application, request, *args, **kwargs)
