@@ -4,7 +4,13 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
-from inventory.api import MovementViewSet, ProductTotalViewSet, ProductViewSet, StockViewSet
+from inventory.api import (
+    MovementViewSet,
+    ProductTotalViewSet,
+    ProductViewSet,
+    ScanView,
+    StockViewSet,
+)
 from warehouses.api import WarehouseViewSet
 from wms.api import Router, UnknownPathView
 
@@ -17,6 +23,7 @@ router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
+    path("api/v1/scan/", ScanView.as_view(), name="scan"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

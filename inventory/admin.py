@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 import warehouses.admin
+from inventory.barcodes import barcode_normalize, is_gtin_shaped
 from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
 from inventory.selectors import product_movements, product_stock, warehouse_stock
 from inventory.services import IMPORT_COLUMNS, IMPORT_REQUIRED_COLUMNS, products_import
@@ -68,13 +69,22 @@ class ProductImportForm(forms.Form):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("sku", "name", "unit", "price", "is_active", "total_quantity", "updated_at")
+    list_display = (
+        "sku",
+        "name",
+        "barcode",
+        "unit",
+        "price",
+        "is_active",
+        "total_quantity",
+        "updated_at",
+    )
     list_filter = ("is_active", "unit")
-    search_fields = ("sku", "name")
+    search_fields = ("sku", "name", "=barcode")
     ordering = ("sku",)
     readonly_fields = ("stock_by_warehouse", "latest_movements", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("sku", "name", "description", "unit", "price", "is_active")}),
+        (None, {"fields": ("sku", "barcode", "name", "description", "unit", "price", "is_active")}),
         ("Stock", {"fields": ("stock_by_warehouse", "latest_movements")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
@@ -136,6 +146,14 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_gtin_shaped(search_term.strip()):
+            # The GTIN as printed (13 digits) finds the 14 digits it is stored as.
+            try:
+                stored = barcode_normalize(search_term)
+            except ValidationError:
+                pass
+            else:
+                queryset |= self.get_queryset(request).filter(barcode=stored)
         # Document lines pick from active products only (documents.services refuses others).
         if request.GET.get("app_label") == "documents":
             queryset = queryset.filter(is_active=True)

@@ -6,15 +6,27 @@ a document changes them.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 
+from inventory.barcodes import barcode_normalize
 from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
-from inventory.selectors import movement_list, product_total_list, stock_list
+from inventory.selectors import (
+    available_quantity,
+    movement_list,
+    product_total_list,
+    scan_resolve,
+    stock_list,
+)
 from wms.api import CatalogueViewSet, catalogue_schema
 from wms.api_errors import responses
-from wms.filters import BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.filters import BIGINT_MAX, BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
 from wms.pagination import CursorPagination
 
 
@@ -33,14 +45,38 @@ class PriceField(serializers.DecimalField):
         super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.00"), **kwargs)
 
 
+class BarcodeField(serializers.CharField):
+    """A product barcode, normalised before the unique check runs: a GTIN is kept as its 14
+    digits, so EAN-13 4006381333931 and (01)04006381333931 are the same barcode."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=64, allow_null=True, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return barcode_normalize(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and not data.strip():
+            return None  # "" clears the barcode, like null
+        return super().run_validation(data)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     price = PriceField(required=False)
+    barcode = BarcodeField(
+        validators=[UniqueValidator(Product.objects.all(), message="Another product has it.")],
+        help_text="GTIN-8/12/13/14 (stored as 14 digits, check digit verified) or another code.",
+    )
 
     class Meta:
         model = Product
         fields = [
             "id",
             "sku",
+            "barcode",
             "name",
             "description",
             "unit",
@@ -176,3 +212,85 @@ class MovementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MovementSerializer
     filterset_class = MovementFilter
     pagination_class = CursorPagination
+
+
+# --- Scanning -------------------------------------------------------------------------------
+
+
+class ScanProductSerializer(serializers.ModelSerializer):
+    unit_display = serializers.CharField(source="get_unit_display", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "barcode", "name", "unit", "unit_display", "is_active"]
+
+
+class ScanSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["product", "gs1"])
+    code = serializers.CharField(help_text="The code as scanned, without surrounding spaces.")
+    product = ScanProductSerializer()
+    location = serializers.IntegerField(
+        allow_null=True, help_text="A location's id, when the code names a location."
+    )
+    lot = serializers.CharField(allow_null=True, source="data.lot", help_text="GS1 (10).")
+    expires_on = serializers.DateField(
+        allow_null=True, source="data.expires_on", help_text="GS1 (17)."
+    )
+    serial = serializers.CharField(allow_null=True, source="data.serial", help_text="GS1 (21).")
+    quantity = serializers.IntegerField(
+        allow_null=True, source="data.quantity", help_text="GS1 (30) or (37): units counted."
+    )
+    available = serializers.IntegerField(
+        required=False, help_text="Stock of the product in `warehouse`, when one is asked for."
+    )
+
+
+class ScanQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=200, help_text="What the scanner read.")
+    warehouse = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text="Also answer `available`."
+    )
+
+
+class ScanView(GenericAPIView):
+    """Resolve one scanned code on the server, so a screen never picks from a stale list."""
+
+    queryset = Product.objects.all()  # reading it needs inventory.view_product
+    serializer_class = ScanSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        summary="Resolve a scanned code",
+        description=(
+            "A product barcode (GTIN-8/12/13/14 or another code) or SKU, matched exactly, or a "
+            "GS1 element string with (01) GTIN, (10) lot, (17) expiry, (21) serial, (30)/(37) "
+            "count, raw or as `(01)...(10)...`. 404 when the code names nothing."
+        ),
+        parameters=[ScanQuerySerializer],
+        responses=responses({200: ScanSerializer}, 400, 404),
+    )
+    def get(self, request):
+        query = ScanQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data["code"]
+        scan = scan_resolve(code=code)
+        if scan is None:
+            raise NotFound(f"Unknown code: {code.strip()}.", code="unknown_code")
+        if scan.product is None:
+            raise NotFound(
+                f"No product has the GTIN {scan.data.gtin} of this code.", code="unknown_gtin"
+            )
+        if not scan.product.is_active:
+            raise NotFound(
+                f"{scan.product.sku} is inactive: documents cannot use it.",
+                code="inactive_product",
+            )
+        body = {"kind": scan.kind, "code": scan.code, "product": scan.product, "location": None}
+        body["data"] = scan.data
+        warehouse = query.validated_data.get("warehouse")
+        if warehouse is not None:
+            body["available"] = available_quantity(
+                warehouse_id=warehouse, product_id=scan.product.pk
+            )
+        return Response(ScanSerializer(body).data)

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from inventory.barcodes import barcode_normalize
 from wms.db import NamedIndex
 
 
@@ -20,6 +22,12 @@ class Product(models.Model):
     Unit = Unit
 
     sku = models.CharField(max_length=64, unique=True)
+    barcode = models.CharField(  # noqa: DJ001 - NULL for none: many products have no barcode
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="GTIN (EAN/UPC, stored as 14 digits) or any other code on the goods.",
+    )
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PIECE)
@@ -47,10 +55,20 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__in=Unit.values), name="check_products_unit_valid"
             ),
+            models.UniqueConstraint(fields=["barcode"], name="uq_products_barcode"),
+            models.CheckConstraint(
+                condition=~models.Q(barcode=""), name="check_products_barcode_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.sku} — {self.name}"
+
+    def clean(self):
+        try:
+            self.barcode = barcode_normalize(self.barcode)
+        except ValidationError as exc:
+            raise ValidationError({"barcode": exc.messages}) from None
 
 
 class WarehouseInventory(models.Model):

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from inventory.models import Inventory, StockMovement, WarehouseInventory
+from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
+from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,45 @@ def product_total_list() -> QuerySet[Inventory]:
 def movement_list() -> QuerySet[StockMovement]:
     """The ledger, newest first."""
     return StockMovement.objects.order_by("-id")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scanned code names. ``kind`` is "product" (a barcode or SKU) or "gs1"."""
+
+    kind: str
+    code: str
+    product: Product | None
+    data: GS1Data = GS1Data()
+
+
+def scan_resolve(*, code: str) -> Scan | None:
+    """The product (and lot, expiry, serial, count) a scanned code names; None if nothing.
+
+    A product's own barcode or SKU is tried first, exactly (never a prefix or a substring: a
+    scanner's code names one thing); then the code is read as a GS1 element string, whose
+    (01) GTIN is looked up in its 14-digit form, the form product barcodes are stored in.
+    """
+    code = code.strip()
+    if not code:
+        return None
+    try:
+        barcode = barcode_normalize(code)
+    except ValidationError:
+        barcode = None  # GTIN-shaped with a wrong check digit: it can still be a SKU
+    matches = Product.objects.filter(Q(sku=code) | Q(barcode=barcode or code))
+    by_barcode = {p.barcode: p for p in matches}
+    product = by_barcode.get(barcode) or next((p for p in matches if p.sku == code), None)
+    if product is not None:
+        return Scan("product", code, product)
+    data = gs1_parse(code)
+    if data is None:
+        return None
+    product = Product.objects.filter(barcode=data.gtin).first() if data.gtin else None
+    return Scan("gs1", code, product, data)
+
+
+def available_quantity(*, warehouse_id: int, product_id: int) -> int:
+    """What a warehouse has of a product for new outbound lines."""
+    row = WarehouseInventory.objects.filter(warehouse_id=warehouse_id, product_id=product_id)
+    return row.values_list("quantity", flat=True).first() or 0
