@@ -7,14 +7,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 
-from documents.models import Document, DocumentLine, Status
+from documents.models import DocType, Document, DocumentLine, Status
 from documents.services import (
     LineInput,
     document_cancel,
@@ -26,7 +27,7 @@ from documents.services import (
     user_can_cancel,
     user_can_post,
 )
-from inventory.models import Product
+from inventory.models import Product, WarehouseInventory
 from wms.exceptions import DomainError
 
 STATUS_STYLE = {
@@ -188,12 +189,36 @@ class LineInline(admin.TabularInline):
     model = DocumentLine
     form = LineForm
     formset = LineFormSet
-    fields = ("product", "quantity")
+    fields = ("product", "quantity", "unit", "in_stock")
+    readonly_fields = ("unit", "in_stock")
     autocomplete_fields = ("product",)
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
+        # The stock beside each line comes in the lines' own query, not one query per line.
+        in_stock = WarehouseInventory.objects.filter(
+            warehouse_id=OuterRef("document__warehouse_id"), product_id=OuterRef("product_id")
+        ).values("quantity")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("product")
+            .annotate(in_stock=Coalesce(Subquery(in_stock), 0))
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return ("product", "quantity", "unit")  # today's stock says nothing of the past
+        return self.fields
+
+    @admin.display(description="unit")
+    def unit(self, line):
+        return line.product.get_unit_display() if line.product_id else ""
+
+    @admin.display(description="in stock")
+    def in_stock(self, line):
+        # Filled by the scan for new lines; saved lines have it from get_queryset.
+        return getattr(line, "in_stock", "")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -271,11 +296,30 @@ class DocumentAdmin(admin.ModelAdmin):
         ),
     )
 
+    class Media:
+        js = ("admin/js/jquery.init.js", "documents/scan_entry.js", "documents/document_form.js")
+        css = {"all": ("documents/scan_entry.css",)}
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_count=Count("lines"))
 
     def get_fieldsets(self, request, obj=None):
-        return self.fieldsets if obj else self.fieldsets[:1]  # no status before it exists
+        if obj is None:
+            return self.fieldsets[:1]  # no status before it exists
+        if obj.doc_type == DocType.TRANSFER:
+            return self.fieldsets
+        main = [f for f in self.fieldsets[0][1]["fields"] if f != "destination_warehouse"]
+        return ((None, {"fields": main}), *self.fieldsets[1:])
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "doc_type":
+            # Only the types this user may post: a draft nobody here can post only waits.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.choices
+                if user_can_post(request.user, value)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -374,6 +418,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         user = request.user
         context["can_post"] = bool(obj and obj.is_draft and user_can_post(user, obj.doc_type))
+        context["scan_entry"] = obj is None or (
+            obj.is_draft and self.has_change_permission(request, obj)
+        )
         context["can_cancel"] = bool(
             obj and obj.status != Status.CANCELLED and user_can_cancel(user)
         )

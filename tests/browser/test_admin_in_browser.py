@@ -64,6 +64,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
     assert receipt.created_by == manager
     assert f"{receipt.number}" in " ".join(messages(page))
 
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
     assert messages(page) == [f"{receipt.number} posted."]
     assert "posted" in page.inner_text(".field-status_badge")
@@ -79,6 +80,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
     new_document(page, live_server, "shipment", warehouse, [(wrap, 25)], "SO-2001")
     page.click("input[name=_continue]")
     shipment = Document.objects.get(reference="SO-2001")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
     assert messages(page) == [
         f"{shipment.number} was not posted: Insufficient stock: "
