@@ -8,6 +8,7 @@ from inventory.api import (
     MovementViewSet,
     ProductTotalViewSet,
     ProductViewSet,
+    ReorderPointViewSet,
     ScanView,
     StockViewSet,
 )
@@ -21,6 +22,7 @@ router.register("stock", StockViewSet, basename="stock")
 router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
 
 urlpatterns = [
     path("api/v1/scan/", ScanView.as_view(), name="scan"),

@@ -11,6 +11,7 @@ _VIEW_EVERYTHING = [
     "inventory.view_stockmovement",
     "documents.view_document",
     "documents.view_documentline",
+    "inventory.view_reorderpoint",
 ]
 _DRAFTS = [
     "documents.add_document",
@@ -32,20 +33,45 @@ ROLE_PERMISSIONS = {
         "documents.cancel_document",
         "inventory.add_product",
         "inventory.change_product",
+        "inventory.add_reorderpoint",
+        "inventory.change_reorderpoint",
+        "inventory.delete_reorderpoint",
         "warehouses.add_warehouse",
         "warehouses.change_warehouse",
     ],
 }
 
 
-def sync_roles(group_model, permission_model) -> None:
-    """Create or update the role groups so that each has exactly its permissions."""
+def sync_roles(group_model, permission_model, *, missing_ok: bool = False) -> None:
+    """Create or update the role groups so that each has exactly its permissions.
+
+    ``missing_ok`` is for the first roles migration: permissions of models that later
+    migrations create do not exist yet there, and the migration adding them syncs again.
+    """
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None and not missing_ok:
+                raise LookupError(f"No permission {perm}: is its model migrated?")
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)
+
+
+def sync_roles_migration(apps, *, missing_ok: bool = False) -> None:
+    """sync_roles from a data migration. On a fresh database Django creates permissions only
+    after all migrations have run (post_migrate), so they are created here first."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    sync_roles(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), missing_ok=missing_ok
+    )

@@ -10,8 +10,20 @@ from django.utils.html import format_html
 
 import warehouses.admin
 from inventory.barcodes import barcode_normalize, is_gtin_shaped
-from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
-from inventory.selectors import product_movements, product_stock, warehouse_stock
+from inventory.models import (
+    Inventory,
+    Product,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
+from inventory.selectors import (
+    below_reorder_point,
+    product_movements,
+    product_stock,
+    reorder_point_list,
+    warehouse_stock,
+)
 from inventory.services import IMPORT_COLUMNS, IMPORT_REQUIRED_COLUMNS, products_import
 from warehouses.models import Warehouse
 from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin, change_link, html_table
@@ -364,3 +376,48 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
     @admin.display(description="quantity", ordering="quantity")
     def signed_quantity(self, movement):
         return _signed(movement.quantity)
+
+
+# --- reorder points -------------------------------------------------------------------------
+
+
+class ShortFilter(admin.SimpleListFilter):
+    title = "short"
+    parameter_name = "short"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "below the minimum"), ("no", "at or above it"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return below_reorder_point(queryset, short=self.value() == "yes")
+        return queryset
+
+
+@admin.register(ReorderPoint)
+class ReorderPointAdmin(RowColumns, admin.ModelAdmin):
+    list_display = (
+        "product_link",
+        "product_name",
+        "warehouse_link",
+        "min_quantity",
+        "target_quantity",
+        "available",
+        "to_order",
+    )
+    list_select_related = ("product", "warehouse")
+    list_filter = (ShortFilter, "warehouse")
+    search_fields = ("product__sku", "product__name", "warehouse__code")
+    autocomplete_fields = ("warehouse", "product")
+    fields = ("warehouse", "product", "min_quantity", "target_quantity")
+
+    def get_queryset(self, request):
+        return reorder_point_list().select_related("product", "warehouse")
+
+    @admin.display(description="available", ordering="available")
+    def available(self, point):
+        return point.available
+
+    @admin.display(description="to order", ordering="to_order")
+    def to_order(self, point):
+        return point.to_order

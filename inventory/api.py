@@ -16,17 +16,26 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
 from inventory.barcodes import barcode_normalize
-from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
+from inventory.models import (
+    Inventory,
+    Product,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
 from inventory.selectors import (
     available_quantity,
+    below_reorder_point,
     movement_list,
     product_total_list,
+    reorder_point_list,
     scan_resolve,
     stock_list,
 )
-from wms.api import CatalogueViewSet, catalogue_schema
+from wms.api import CatalogueViewSet, IdempotentCreateMixin, catalogue_schema
 from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.pagination import CursorPagination
 
 
@@ -104,9 +113,19 @@ class ProductViewSet(CatalogueViewSet):
 
 
 class StockSerializer(serializers.ModelSerializer):
+    available = serializers.IntegerField(
+        read_only=True, help_text="What new outbound lines can take."
+    )
+    to_order = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="target_quantity - available of the row's reorder point (0 when at or above "
+        "the target); null without a reorder point.",
+    )
+
     class Meta:
         model = WarehouseInventory
-        fields = ["id", "warehouse", "product", "quantity", "updated_at"]
+        fields = ["id", "warehouse", "product", "quantity", "available", "to_order", "updated_at"]
 
 
 class StockFilter(filters.FilterSet):
@@ -114,10 +133,14 @@ class StockFilter(filters.FilterSet):
     product = IdFilter(field_name="product_id")
     min_quantity = QuantityFilter(field_name="quantity", lookup_expr="gte")
     max_quantity = QuantityFilter(field_name="quantity", lookup_expr="lte")
+    below_reorder_point = BooleanFilter(
+        method=lambda rows, name, value: below_reorder_point(rows, short=value),
+        help_text="true: only rows with less available than their reorder point's minimum.",
+    )
 
     class Meta:
         model = WarehouseInventory
-        fields = ["warehouse", "product", "min_quantity", "max_quantity"]
+        fields = ["warehouse", "product", "min_quantity", "max_quantity", "below_reorder_point"]
 
 
 @extend_schema_view(
@@ -294,3 +317,88 @@ class ScanView(GenericAPIView):
                 warehouse_id=warehouse, product_id=scan.product.pk
             )
         return Response(ScanSerializer(body).data)
+
+
+# --- Reorder points -------------------------------------------------------------------------
+
+
+class ReorderPointSerializer(serializers.ModelSerializer):
+    min_quantity = serializers.IntegerField(min_value=0, max_value=BIGINT_MAX)
+    target_quantity = serializers.IntegerField(
+        min_value=0, max_value=BIGINT_MAX, help_text="At least min_quantity."
+    )
+    available = serializers.IntegerField(read_only=True, help_text="0 when never in stock.")
+    to_order = serializers.IntegerField(
+        read_only=True, help_text="target_quantity - available, or 0 when at the target."
+    )
+
+    class Meta:
+        model = ReorderPoint
+        fields = [
+            "id",
+            "warehouse",
+            "product",
+            "min_quantity",
+            "target_quantity",
+            "available",
+            "to_order",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        low = attrs.get("min_quantity", getattr(self.instance, "min_quantity", None))
+        high = attrs.get("target_quantity", getattr(self.instance, "target_quantity", None))
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"target_quantity": ["The target must be at least the minimum."]}
+            )
+        return attrs
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "available"):  # just written: read it back with its stock
+            instance = reorder_point_list().get(pk=instance.pk)
+        return super().to_representation(instance)
+
+
+class ReorderPointFilter(filters.FilterSet):
+    warehouse = IdFilter(field_name="warehouse_id")
+    product = IdFilter(field_name="product_id")
+    short = BooleanFilter(
+        method=lambda rows, name, value: below_reorder_point(rows, short=value),
+        help_text="true: only those with less available than the minimum.",
+    )
+
+    class Meta:
+        model = ReorderPoint
+        fields = ["warehouse", "product", "short"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reorder points",
+        responses=responses({200: ReorderPointSerializer(many=True)}, 400, 404),
+    ),
+    create=extend_schema(
+        summary="Set a reorder point",
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: ReorderPointSerializer}, 400, 409, 422),
+    ),
+    retrieve=extend_schema(
+        summary="Get a reorder point", responses=responses({200: ReorderPointSerializer}, 404)
+    ),
+    update=extend_schema(
+        summary="Replace a reorder point",
+        responses=responses({200: ReorderPointSerializer}, 400, 404, 409),
+    ),
+    partial_update=extend_schema(
+        summary="Change a reorder point",
+        responses=responses({200: ReorderPointSerializer}, 400, 404, 409),
+    ),
+    destroy=extend_schema(summary="Remove a reorder point", responses=responses({204: None}, 404)),
+)
+class ReorderPointViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+    """Per (warehouse, product): short below min_quantity, order up to target_quantity."""
+
+    queryset = reorder_point_list()
+    serializer_class = ReorderPointSerializer
+    filterset_class = ReorderPointFilter

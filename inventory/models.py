@@ -166,3 +166,44 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity:+d} of {self.product_id} @ {self.warehouse_id}"
+
+
+class ReorderPoint(models.Model):
+    """When a warehouse runs low on a product: below ``min_quantity`` available, order up to
+    ``target_quantity``."""
+
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reorder_points")
+    min_quantity = models.BigIntegerField(help_text="Short when less than this is available.")
+    target_quantity = models.BigIntegerField(help_text="Order up to this; at least the minimum.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reorder_points"
+        ordering = ["warehouse_id", "product_id"]
+        constraints = [
+            # Leads with warehouse: also the index for a warehouse's reorder points.
+            models.UniqueConstraint(
+                fields=["warehouse", "product"], name="uq_reorder_points_warehouse_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__gte=0), name="check_reorder_points_min_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_quantity__gte=models.F("min_quantity")),
+                name="check_reorder_points_target_at_least_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.min_quantity}→{self.target_quantity}"
+
+    def clean(self):
+        if (
+            self.min_quantity is not None
+            and self.target_quantity is not None
+            and self.target_quantity < self.min_quantity
+        ):
+            raise ValidationError({"target_quantity": "The target must be at least the minimum."})

@@ -4,10 +4,27 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
-from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
+from inventory.models import (
+    Inventory,
+    Product,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +124,53 @@ def product_movements(*, product_id: int) -> QuerySet[StockMovement]:
 
 
 def stock_list() -> QuerySet[WarehouseInventory]:
-    """Stock rows in (warehouse, product) order, the order of their unique index."""
-    return WarehouseInventory.objects.order_by("warehouse_id", "product_id")
+    """Stock rows in (warehouse, product) order, the order of their unique index, with what
+    is available and, where a reorder point is set, how much to order to reach its target."""
+    point = ReorderPoint.objects.filter(
+        warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id")
+    )
+    return (
+        WarehouseInventory.objects.annotate(
+            available=F("quantity"),
+            min_quantity=Subquery(point.values("min_quantity")),
+            target_quantity=Subquery(point.values("target_quantity")),
+        )
+        .annotate(to_order=_to_order())
+        .order_by("warehouse_id", "product_id")
+    )
+
+
+def _to_order():
+    """target - available when short of the target, else 0; NULL without a reorder point."""
+    return Case(
+        When(target_quantity__isnull=True, then=None),
+        When(available__lt=F("target_quantity"), then=F("target_quantity") - F("available")),
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+def below_reorder_point(rows: QuerySet, *, short: bool = True) -> QuerySet:
+    """The rows (stock or reorder points, annotated with available and min_quantity) that
+    are short, with less available than their reorder point's minimum; or, ``short=False``,
+    all the others."""
+    below = Q(min_quantity__isnull=False, available__lt=F("min_quantity"))
+    return rows.filter(below) if short else rows.exclude(pk__in=rows.filter(below).values("pk"))
+
+
+def reorder_point_list() -> QuerySet[ReorderPoint]:
+    """Reorder points with the stock available for each, a product never stocked counting 0
+    (so it is short too), and how much to order to reach the target."""
+    stock = WarehouseInventory.objects.filter(
+        warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id")
+    )
+    return (
+        ReorderPoint.objects.annotate(
+            available=Coalesce(Subquery(stock.values("quantity")), Value(0))
+        )
+        .annotate(to_order=_to_order())
+        .order_by("warehouse_id", "product_id")
+    )
 
 
 def product_total_list() -> QuerySet[Inventory]:

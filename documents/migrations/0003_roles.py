@@ -4,18 +4,13 @@ On a fresh database Django creates permissions only after all migrations have ru
 (post_migrate), so they are created here first.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from documents.roles import ROLE_PERMISSIONS, sync_roles
+from documents.roles import ROLE_PERMISSIONS, sync_roles_migration
 
 
 def forwards(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    sync_roles_migration(apps, missing_ok=True)
 
 
 def backwards(apps, schema_editor):

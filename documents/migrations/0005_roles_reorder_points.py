@@ -1,0 +1,18 @@
+"""The role groups gain the reorder points' permissions: everyone reads, managers set them."""
+
+from django.db import migrations
+
+from documents.roles import sync_roles_migration
+
+
+def forwards(apps, schema_editor):
+    sync_roles_migration(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("documents", "0004_posting_failures"),
+        ("inventory", "0004_reorder_points"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
