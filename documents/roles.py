@@ -12,6 +12,7 @@ _VIEW_EVERYTHING = [
     "documents.view_document",
     "documents.view_documentline",
     "inventory.view_reorderpoint",
+    "documents.view_postingfailure",
 ]
 _DRAFTS = [
     "documents.add_document",

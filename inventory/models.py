@@ -157,6 +157,8 @@ class StockMovement(models.Model):
             # (x, id) serves both the filter and the keyset page order.
             NamedIndex(fields=["product", "id"], name="ix_stock_movements_product_id"),
             NamedIndex(fields=["warehouse", "id"], name="ix_stock_movements_warehouse_id"),
+            # Movements per day (the dashboard) and per period (wms_stats) read a time range.
+            NamedIndex(fields=["created_at"], name="ix_stock_movements_created_at"),
         ]
         constraints = [
             models.CheckConstraint(

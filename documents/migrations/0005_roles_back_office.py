@@ -1,4 +1,5 @@
-"""The role groups gain the reorder points' permissions: everyone reads, managers set them."""
+"""The role groups gain the back office's permissions: everyone reads reorder points and
+posting failures, managers set reorder points."""
 
 from django.db import migrations
 
