@@ -298,8 +298,13 @@ class DocumentAdmin(admin.ModelAdmin):
     )
 
     class Media:
-        js = ("admin/js/jquery.init.js", "documents/scan_entry.js", "documents/document_form.js")
-        css = {"all": ("documents/scan_entry.css",)}
+        js = (
+            "admin/js/jquery.init.js",
+            "documents/scan_entry.js",
+            "documents/document_form.js",
+            "documents/responsive.js",
+        )
+        css = {"all": ("documents/scan_entry.css", "documents/responsive.css")}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_count=Count("lines"))

@@ -1,14 +1,16 @@
 """The admin's start page: figures that match the data, links to the rows behind them, and
 a fixed number of queries however many rows there are."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from documents.dashboard import CHART_DAYS, dashboard_figures
+from documents.dashboard import CHART_DAYS, dashboard_figures, movements_per_day
 from documents.models import PostingFailure
 from inventory.models import ReorderPoint, StockMovement
 from tests.conftest import make_document, post
@@ -31,6 +33,7 @@ def fill(warehouses: int, products: int):
 
 
 def queries(client) -> int:
+    cache.clear()  # the chart's closed days are counted once, then kept in the cache
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/admin/")
     assert response.status_code == 200
@@ -111,3 +114,33 @@ def test_staff_without_the_permissions_see_no_figures(client, warehouse):
     client.force_login(user_with(is_staff=True))
     page = client.get("/admin/").content.decode()
     assert 'id="dashboard"' not in page
+
+
+def test_closed_days_are_counted_once_then_kept(warehouse, product, django_assert_num_queries):
+    now = timezone.now()
+    with mock.patch.object(timezone, "now", return_value=now - timedelta(days=2)):
+        post("receipt", warehouse, [(product, 3)])
+    post("receipt", warehouse, [(product, 1)])
+    cache.clear()
+    with django_assert_num_queries(2):  # the closed days, then the open one
+        cold = movements_per_day(now=now)
+    with django_assert_num_queries(1):  # only the open day
+        warm = movements_per_day(now=now)
+    assert cold == warm
+    two_days_ago = timezone.localdate(now) - timedelta(days=2)
+    assert {d.day: d.movements for d in warm if d.movements} == {
+        two_days_ago: 1,
+        timezone.localdate(now): 1,
+    }
+
+
+def test_a_day_just_ended_is_still_counted_live(warehouse, product):
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    with mock.patch.object(timezone, "now", return_value=midnight - timedelta(minutes=1)):
+        post("receipt", warehouse, [(product, 3)])
+    cache.clear()
+    soon_after = midnight + timedelta(minutes=5)
+    before = movements_per_day(now=soon_after)[-2].movements
+    with mock.patch.object(timezone, "now", return_value=midnight - timedelta(seconds=1)):
+        post("receipt", warehouse, [(product, 3)])  # a posting that committed late
+    assert movements_per_day(now=soon_after)[-2].movements == before + 1 == 2
