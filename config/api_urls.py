@@ -1,6 +1,7 @@
 """The integrator API: /api/v1/ (one route per app's viewsets), its schema and its docs."""
 
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
@@ -31,5 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Log in and out of the browsable API with a staff session.
     path("api/auth/", include("rest_framework.urls")),
+    # /api/ itself is the way in, not an unknown path (the browsable API's breadcrumbs list it).
+    path("api/", RedirectView.as_view(pattern_name="api-root"), name="api"),
     re_path(r"^api/", UnknownPathView.as_view()),
 ]

@@ -19,6 +19,7 @@ from inventory.models import (
 )
 from inventory.selectors import (
     below_reorder_point,
+    ledger_with_balance,
     product_movements,
     product_stock,
     reorder_point_list,
@@ -345,11 +346,19 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
         "product_link",
         "warehouse_link",
         "signed_quantity",
+        "balance",
         "is_reversal",
+        "by",
     )
-    list_select_related = ("document", "product", "warehouse")
+    list_select_related = (
+        "document__posted_by",
+        "document__cancelled_by",
+        "product",
+        "warehouse",
+    )
     list_filter = ("document__doc_type", "is_reversal", "warehouse")
-    search_fields = ("product__sku", "product__name", "document__number", "warehouse__code")
+    # Codes and numbers match exactly (SKU-1 must not find SKU-10); names by any part.
+    search_fields = ("=product__sku", "product__name", "=document__number", "=warehouse__code")
     date_hierarchy = "created_at"
     ordering = ("-id",)
     # Counting a ledger of millions of rows for every page is slow; filtered counts stay.
@@ -376,6 +385,20 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
     @admin.display(description="quantity", ordering="quantity")
     def signed_quantity(self, movement):
         return _signed(movement.quantity)
+
+    def get_queryset(self, request):
+        return ledger_with_balance(super().get_queryset(request))
+
+    @admin.display(description="balance after")
+    def balance(self, movement):
+        return movement.balance
+
+    @admin.display(description="by")
+    def by(self, movement):
+        user = (
+            movement.document.cancelled_by if movement.is_reversal else movement.document.posted_by
+        )
+        return user.get_username() if user is not None else "-"
 
 
 # --- reorder points -------------------------------------------------------------------------

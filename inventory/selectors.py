@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -175,6 +176,25 @@ def reorder_point_list() -> QuerySet[ReorderPoint]:
 
 def product_total_list() -> QuerySet[Inventory]:
     return Inventory.objects.order_by("product_id")
+
+
+def ledger_with_balance(movements: QuerySet[StockMovement]) -> QuerySet[StockMovement]:
+    """Each movement with ``balance``: the stock of its product in its warehouse right after
+    it, i.e. today's stock less every later movement of the same pair. One query per page;
+    a row's subquery reads the later rows of its product by the (product, id) index, few for
+    the recent pages a ledger is mostly read at."""
+    pair = {"warehouse_id": OuterRef("warehouse_id"), "product_id": OuterRef("product_id")}
+    later = (
+        StockMovement.objects.filter(**pair, id__gt=OuterRef("id"))
+        .order_by()
+        .values("product_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    stock = WarehouseInventory.objects.filter(**pair).values("quantity")
+    return movements.annotate(
+        balance=Coalesce(Subquery(stock), Value(0)) - Coalesce(Subquery(later), Value(0))
+    )
 
 
 def movement_list() -> QuerySet[StockMovement]:
