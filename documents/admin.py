@@ -7,8 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -17,6 +16,8 @@ from django.utils.html import format_html
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
 from documents.models import DocType, Document, DocumentLine, Status
+from documents.papers import document_paper
+from documents.selectors import lines_with_count_result, lines_with_stock
 from documents.services import (
     LineInput,
     document_cancel,
@@ -28,7 +29,7 @@ from documents.services import (
     user_can_cancel,
     user_can_post,
 )
-from inventory.models import Product, WarehouseInventory
+from inventory.models import Product
 from wms.exceptions import DomainError
 
 STATUS_STYLE = {
@@ -200,21 +201,27 @@ class LineInline(admin.TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        # The stock beside each line comes in the lines' own query, not one query per line.
-        in_stock = WarehouseInventory.objects.filter(
-            warehouse_id=OuterRef("document__warehouse_id"), product_id=OuterRef("product_id")
-        ).values("quantity")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("product")
-            .annotate(in_stock=Coalesce(Subquery(in_stock), 0))
-        )
+        lines = super().get_queryset(request)
+        return lines_with_count_result(lines_with_stock(lines))
 
     def get_fields(self, request, obj=None):
         if obj is not None and not obj.is_draft:
-            return ("product", "quantity", "unit")  # today's stock says nothing of the past
+            # Today's stock says nothing of the past; a count says what it found.
+            if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
+                return ("product", "book", "quantity", "difference", "unit")
+            return ("product", "quantity", "unit")
         return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "book", "difference")
+
+    @admin.display(description="book")
+    def book(self, line):
+        return line.book
+
+    @admin.display(description="difference")
+    def difference(self, line):
+        return f"{line.difference:+d}" if line.difference else "0"
 
     @admin.display(description="unit")
     def unit(self, line):
@@ -466,6 +473,11 @@ class DocumentAdmin(admin.ModelAdmin):
                 view(self.cancel_view),
                 name="documents_document_cancel",
             ),
+            path(
+                "<path:object_id>/paper/",
+                view(self.paper_view),
+                name="documents_document_paper",
+            ),
             *super().get_urls(),
         ]
 
@@ -497,6 +509,14 @@ class DocumentAdmin(admin.ModelAdmin):
     def cancel_selected(self, request, queryset):
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
             self._transition(request, pk, number, document_cancel, "cancelled")
+
+    def paper_view(self, request, object_id):
+        document = self.get_object(request, unquote(object_id))
+        if document is None:
+            raise Http404("No such document.")
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        return document_paper(request, document, context=self.admin_site.each_context(request))
 
     def post_view(self, request, object_id):
         return self._transition_view(request, object_id, document_post, "posted")

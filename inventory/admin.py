@@ -7,9 +7,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 import warehouses.admin
-from inventory.barcodes import barcode_normalize, is_gtin_shaped
+from inventory.barcodes import barcode_normalize, barcode_svg, is_gtin_shaped
 from inventory.models import (
     Inventory,
     Product,
@@ -35,6 +36,8 @@ WAREHOUSE_STOCK_SHOWN = 200
 # (DATA_UPLOAD_MAX_MEMORY_SIZE). Bigger files go through `manage.py import_products`.
 IMPORT_MAX_BYTES = 2_000_000
 IMPORT_ROWS_SHOWN = 200
+# Labels printed at once (a sheet of 3 x 8 per page).
+LABELS_MAX = 480
 
 
 def _signed(quantity: int) -> str:
@@ -156,6 +159,22 @@ class ProductAdmin(admin.ModelAdmin):
             link,
             product.pk,
         )
+
+    actions = ("print_labels",)
+
+    @admin.action(description="Print labels of selected products")
+    def print_labels(self, request, queryset):
+        products = list(queryset.order_by("sku")[:LABELS_MAX])
+        labels = [
+            (p, mark_safe(barcode_svg(p.barcode or p.sku)))  # noqa: S308 - python-barcode escapes
+            for p in products
+        ]
+        context = {
+            "title": "Product labels",
+            "labels": labels,
+            "more": queryset.count() > LABELS_MAX,
+        }
+        return TemplateResponse(request, "admin/inventory/product/labels.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

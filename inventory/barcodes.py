@@ -1,6 +1,7 @@
-"""Barcodes as the warehouse floor scans them: product GTINs and GS1 element strings.
+"""Barcodes as the warehouse floor scans and prints them: GTINs and GS1 element strings.
 
-Parsing and check digits are biip's (a maintained GS1 library), not ours. GTINs are stored in
+Parsing and check digits are biip's (a maintained GS1 library), drawing is python-barcode's;
+neither is ours. GTINs are stored in
 their 14-digit form, as GS1 recommends for databases: a GTIN-13 printed on a box and the same
 GTIN inside a GS1-128 string ((01) is always 14 digits, with a leading 0) are then one value,
 and the unique constraint on the column holds for both spellings.
@@ -9,6 +10,8 @@ and the unique constraint on the column holds for both spellings.
 from dataclasses import dataclass
 from datetime import date
 
+import barcode as python_barcode
+from barcode.writer import SVGWriter
 from biip import ParseError
 from biip.gs1_messages import GS1Message
 from biip.gtin import Gtin
@@ -77,3 +80,23 @@ def gs1_parse(code: str) -> GS1Data | None:
         serial=found["21"].value if "21" in found else None,
         quantity=int(count.value) if count else None,
     )
+
+
+def barcode_svg(code: str, *, text: bool = True) -> str:
+    """An inline SVG of ``code`` drawn by python-barcode: EAN-13 for a GTIN that has that
+    form (what retail scanners read); a case's GTIN-14 and anything else (SKUs, document
+    numbers, location codes) as Code 128."""
+    if is_gtin_shaped(code) and len(code) == 14 and code.startswith("0"):
+        symbol = python_barcode.get("ean13", code[1:13], writer=SVGWriter())
+    else:
+        symbol = python_barcode.get("code128", code, writer=SVGWriter())
+    svg = symbol.render(
+        {
+            "module_height": 10.0,
+            "font_size": 7,
+            "text_distance": 4,
+            "quiet_zone": 2,
+            "write_text": text,
+        }
+    ).decode()
+    return svg[svg.index("<svg") :]  # no XML prolog inside an HTML page
