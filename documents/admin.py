@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
+from documents.admin_tools import replenish_view, start_count_view
 from documents.models import DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
 from documents.selectors import lines_with_count_result, lines_with_stock
@@ -464,6 +465,16 @@ class DocumentAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
+                "start-count/",
+                view(lambda request: start_count_view(self, request)),
+                name="documents_document_start_count",
+            ),
+            path(
+                "replenish/",
+                view(lambda request: replenish_view(self, request)),
+                name="documents_document_replenish",
+            ),
+            path(
                 "<path:object_id>/post/",
                 view(self.post_view),
                 name="documents_document_post",
@@ -480,6 +491,14 @@ class DocumentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_count": user_can_post(request.user, DocType.COUNT),
+            "can_replenish": user_can_post(request.user, DocType.RECEIPT),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
