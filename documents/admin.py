@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import construct_change_message, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
 from documents.admin_tools import replenish_view, start_count_view
-from documents.models import DocType, Document, DocumentLine, Status
+from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
 from documents.selectors import lines_with_count_result, lines_with_stock
 from documents.services import (
@@ -53,6 +54,32 @@ def _refusal(exc: Exception) -> str:
     if isinstance(exc, Document.DoesNotExist):
         return "The document no longer exists."
     return str(exc)
+
+
+REASON_REQUIRED = "give the reason for cancelling."
+
+
+def _cancel_with(reason: str):
+    """document_cancel with the reason staff must give here (the API may leave it out);
+    permission first, so a forged request is a 403 whatever its reason."""
+
+    def cancel(*, document_id: int, user):
+        if not user_can_cancel(user):
+            raise PermissionDenied
+        if not reason.strip():
+            raise ValidationError(REASON_REQUIRED.capitalize())
+        return document_cancel(document_id=document_id, user=user, reason=reason)
+
+    return cancel
+
+
+class DocumentActionForm(ActionForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=CANCEL_REASON_MAX,
+        label="Reason",
+        widget=forms.TextInput(attrs={"placeholder": "why (to cancel)"}),
+    )
 
 
 def _user_name(user) -> str:
@@ -285,6 +312,7 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ("number", "reference", "=lines__product__sku")
     autocomplete_fields = ("warehouse", "destination_warehouse")
     actions = ("post_selected", "cancel_selected")
+    action_form = DocumentActionForm
     readonly_fields = (
         "number",
         "status_badge",
@@ -294,6 +322,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "posted_by_name",
         "cancelled_at",
         "cancelled_by_name",
+        "cancel_reason",
     )
     fieldsets = (
         (None, {"fields": ("doc_type", "warehouse", "destination_warehouse", "reference", "note")}),
@@ -305,6 +334,7 @@ class DocumentAdmin(admin.ModelAdmin):
                     ("created_by_name", "created_at"),
                     ("posted_by_name", "posted_at"),
                     ("cancelled_by_name", "cancelled_at"),
+                    "cancel_reason",
                 )
             },
         ),
@@ -514,7 +544,7 @@ class DocumentAdmin(admin.ModelAdmin):
         """Run one service on one document and report its outcome as a message."""
         try:
             service(document_id=document_id, user=request.user)
-        except (DomainError, PermissionDenied, Document.DoesNotExist) as exc:
+        except (DomainError, PermissionDenied, ValidationError, Document.DoesNotExist) as exc:
             self.message_user(request, f"{number} was not {verb}: {_refusal(exc)}", messages.ERROR)
         else:
             self.message_user(request, f"{number} {verb}.", messages.SUCCESS)
@@ -524,10 +554,14 @@ class DocumentAdmin(admin.ModelAdmin):
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
             self._transition(request, pk, number, document_post, "posted")
 
-    @admin.action(description="Cancel selected documents")
+    @admin.action(description="Cancel selected documents (give the reason)")
     def cancel_selected(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        if not reason.strip():
+            self.message_user(request, f"Nothing was cancelled: {REASON_REQUIRED}", messages.ERROR)
+            return
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
-            self._transition(request, pk, number, document_cancel, "cancelled")
+            self._transition(request, pk, number, _cancel_with(reason), "cancelled")
 
     def paper_view(self, request, object_id):
         document = self.get_object(request, unquote(object_id))
@@ -541,7 +575,8 @@ class DocumentAdmin(admin.ModelAdmin):
         return self._transition_view(request, object_id, document_post, "posted")
 
     def cancel_view(self, request, object_id):
-        return self._transition_view(request, object_id, document_cancel, "cancelled")
+        reason = request.POST.get("reason", "")
+        return self._transition_view(request, object_id, _cancel_with(reason), "cancelled")
 
     def _transition_view(self, request, object_id, service, verb):
         if request.method != "POST":
@@ -556,7 +591,7 @@ class DocumentAdmin(admin.ModelAdmin):
             service(document_id=document.pk, user=request.user)
         except PermissionDenied:
             raise
-        except (DomainError, Document.DoesNotExist) as exc:
+        except (DomainError, ValidationError, Document.DoesNotExist) as exc:
             self.message_user(
                 request, f"{document.number} was not {verb}: {_refusal(exc)}", messages.ERROR
             )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from documents.exceptions import DocumentStateError, EmptyDocument
 from documents.models import (
+    CANCEL_REASON_MAX,
     NUMBER_PREFIX,
     DocType,
     Document,
@@ -345,12 +346,16 @@ def _stock_changes(document: Document, lines) -> list[StockChange]:
     return changes
 
 
-def document_cancel(*, document_id: int, user=None) -> Document:
-    """Cancel a draft, or a posted document by writing movements that reverse its own.
+def document_cancel(*, document_id: int, user=None, reason: str = "") -> Document:
+    """Cancel a draft, or a posted document by writing movements that reverse its own; the
+    reason given is kept on the document.
 
     A posted document whose reversal would take back stock that is gone is refused with
     InsufficientStock and stays posted.
     """
+    reason = reason.strip()
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"At most {CANCEL_REASON_MAX} characters."})
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, CANCEL_PERMISSIONS, "cancel documents")
@@ -370,7 +375,10 @@ def document_cancel(*, document_id: int, user=None) -> Document:
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user
-        document.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        document.cancel_reason = reason
+        document.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+        )
     transaction.on_commit(lambda: metrics.STOCK_MOVEMENTS.inc(reversed_count))
     logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)
     return document
