@@ -135,3 +135,24 @@ def test_a_gs1_scan_fills_product_and_count_and_shows_lot_and_expiry(page, live_
         "MILK-1 — Milk: 12 piece (lot L-77, expires 2027-12-31)"
     )
     screenshot(page, "13-gs1-scan")
+
+
+def test_scanning_a_count_replaces_the_book_quantity_then_adds(page, live_server):
+    warehouse = WarehouseFactory(code="MAIN")
+    pen, cup = ProductFactory(sku="PEN"), ProductFactory(sku="CUP")
+    post("receipt", warehouse, [(pen, 12), (cup, 4)])
+    log_in(page, live_server, staff_user("Warehouse manager"))
+    page.goto(f"{live_server.url}/admin/documents/document/start-count/")
+    page.select_option("select[name=warehouse]", str(warehouse.pk))
+    page.click("input[type=submit]")
+    page.wait_for_selector("#scan-entry[data-ready='true']", state="attached")
+    assert line_quantities(page) == {"CUP": 4, "PEN": 12}  # the book, as started
+    page.focus("#scan-code")
+    rng = random.Random(12)
+    for code in ("PEN", "PEN", "PEN"):
+        scanner(page, code, rng)
+    settled(page)
+    assert line_quantities(page) == {"CUP": 4, "PEN": 3}
+    page.click("input[name=_continue]")
+    count = Document.objects.get(doc_type="count")
+    assert {line.product.sku: line.quantity for line in count.lines.all()} == {"CUP": 4, "PEN": 3}

@@ -85,3 +85,15 @@ def test_product_labels_for_the_selected_products(manager_client):
     assert page.count("<svg") == 2
     # The EAN-13 under the PEN's bars, the SKU under the CUP's (Code 128)
     assert re.findall(r"<text[^>]*>([^<]*)</text>", page) == ["CUP", "4006381333931"]
+
+
+def test_labels_need_no_query_per_product(manager_client):
+    def queries(products) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            manager_client.post(
+                reverse("admin:inventory_product_changelist"),
+                {"action": "print_labels", "_selected_action": [p.pk for p in products]},
+            )
+        return len(captured)
+
+    assert queries(ProductFactory.create_batch(1)) == queries(ProductFactory.create_batch(15))

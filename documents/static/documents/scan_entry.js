@@ -77,6 +77,7 @@
         let queue = Promise.resolve();
         let pending = 0;
         let lastRow = null;
+        const counted = new WeakSet();  // lines scanned on this page
 
         function say(text, ok) {
             status.textContent = text;
@@ -85,12 +86,20 @@
             box.classList.toggle('scan-failed', !ok);
         }
 
+        function docType() {
+            const type = form.querySelector('select[name="doc_type"]');
+            return type ? type.value : box.dataset.docType;
+        }
+
         function apply(scan) {
             let row = lineRows(group).find((r) => productOf(r) === String(scan.product.id));
             const step = scan.quantity || 1;
             const qty = row ? quantityInput(row) : null;
             if (row && qty) {
-                qty.value = (parseInt(qty.value, 10) || 0) + step;
+                // A count's line starts at its book quantity: its first scan replaces it with
+                // what is counted, the next ones add to that.
+                const fresh = docType() === 'count' && !counted.has(row);
+                qty.value = (fresh ? 0 : parseInt(qty.value, 10) || 0) + step;
             } else {
                 row = emptyRow(group);
                 if (!row) {
@@ -106,6 +115,7 @@
             }
             group.querySelectorAll('tr.scan-last').forEach((r) => r.classList.remove('scan-last'));
             row.classList.add('scan-last');
+            counted.add(row);
             lastRow = row;
             const extra = [scan.lot && `lot ${scan.lot}`, scan.expires_on && `expires ${scan.expires_on}`,
                 scan.serial && `serial ${scan.serial}`].filter(Boolean).join(', ');
