@@ -31,6 +31,7 @@ from documents.services import (
     user_can_cancel,
     user_can_post,
 )
+from inventory.api import ScanView
 from inventory.models import Product
 from wms.exceptions import DomainError
 
@@ -494,6 +495,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            # The scan input's endpoint: GET /api/v1/scan/ itself, served under the admin so
+            # that staff scanning at full speed do not spend the integrators' per-IP API rate.
+            path("scan/", view(ScanView.as_view(schema=None)), name="documents_document_scan"),
             path(
                 "start-count/",
                 view(lambda request: start_count_view(self, request)),

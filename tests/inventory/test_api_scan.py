@@ -93,3 +93,22 @@ def test_scanning_needs_a_login(client):
 def test_scanning_answers_in_two_queries(clerk_api, pen, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert scan(clerk_api, "SKU-1005").status_code == 200
+
+
+def test_the_scan_input_of_the_admin_is_not_counted_against_the_api_rate(
+    clerk_client, pen, settings
+):
+    settings.RATE_LIMIT_PER_MINUTE = 2
+    for _ in range(5):
+        response = clerk_client.get("/admin/documents/document/scan/", {"code": "SKU-1005"})
+        assert response.status_code == 200
+        assert response.json()["product"]["id"] == pen.pk
+    assert clerk_client.get("/admin/documents/document/scan/", {"code": "X"}).json() == {
+        "detail": "Unknown code: X.",
+        "code": "unknown_code",
+    }
+
+
+def test_the_admins_scan_input_needs_a_staff_login(client):
+    response = client.get("/admin/documents/document/scan/", {"code": "A"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
