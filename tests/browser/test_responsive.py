@@ -101,3 +101,15 @@ def test_every_column_of_a_documents_lines_is_on_screen(browser, live_server, do
     )
     assert all(q["width"] >= 60 for q in quantities), quantities
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_dashboard_fits_the_screen(browser, live_server, documents, width):
+    context, page = narrow_page(browser, live_server, width)
+    page.goto(f"{live_server.url}/admin/")
+    screenshot(page, f"32-dashboard-{width}")
+    assert_on_screen(page, "#dashboard .dash-card", width)
+    assert_on_screen(page, "#dash-stock td, #dash-stock th", width)
+    bars = assert_on_screen(page, "#dashboard .dash-day", width)
+    assert len(bars) == 30
+    context.close()
