@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 import warehouses.admin
 from inventory.barcodes import barcode_normalize, barcode_svg, is_gtin_shaped
@@ -98,9 +97,28 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "unit")
     search_fields = ("sku", "name", "=barcode")
     ordering = ("sku",)
-    readonly_fields = ("stock_by_warehouse", "latest_movements", "created_at", "updated_at")
+    readonly_fields = (
+        "barcode_image",
+        "stock_by_warehouse",
+        "latest_movements",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
-        (None, {"fields": ("sku", "barcode", "name", "description", "unit", "price", "is_active")}),
+        (
+            None,
+            {
+                "fields": (
+                    "sku",
+                    ("barcode", "barcode_image"),
+                    "name",
+                    "description",
+                    "unit",
+                    "price",
+                    "is_active",
+                )
+            },
+        ),
         ("Stock", {"fields": ("stock_by_warehouse", "latest_movements")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
@@ -116,6 +134,12 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="total stock", ordering="total_quantity")
     def total_quantity(self, product):
         return product.total_quantity
+
+    @admin.display(description="as printed")
+    def barcode_image(self, product):
+        if not (product.barcode or product.sku):
+            return "—"
+        return barcode_svg(product.barcode or product.sku)
 
     @admin.display(description="stock per warehouse")
     def stock_by_warehouse(self, product):
@@ -165,10 +189,7 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description="Print labels of selected products")
     def print_labels(self, request, queryset):
         products = list(queryset.order_by("sku")[:LABELS_MAX])
-        labels = [
-            (p, mark_safe(barcode_svg(p.barcode or p.sku)))  # noqa: S308 - python-barcode escapes
-            for p in products
-        ]
+        labels = [(p, barcode_svg(p.barcode or p.sku)) for p in products]
         context = {
             "title": "Product labels",
             "labels": labels,

@@ -59,6 +59,12 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(barcode=""), name="check_products_barcode_not_empty"
             ),
+            # A GTIN is stored as its 14 digits (inventory.barcodes), never in a short form
+            # that the same GTIN's long form would duplicate past the unique constraint.
+            models.CheckConstraint(
+                condition=~models.Q(barcode__regex=r"^([0-9]{8}|[0-9]{12}|[0-9]{13})$"),
+                name="check_products_barcode_gtin_14",
+            ),
         ]
 
     def __str__(self) -> str:

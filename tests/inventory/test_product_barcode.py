@@ -1,5 +1,7 @@
 """Product barcodes: GTINs checked and stored as 14 digits, unique in every spelling."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -52,7 +54,12 @@ def test_an_empty_barcode_is_none_and_many_products_have_none(manager_api):
 def test_the_database_refuses_duplicate_and_empty_barcodes():
     ProductFactory(barcode=GTIN14)
     other = ProductFactory()
-    for value, name in ((GTIN14, "uq_products_barcode"), ("", "check_products_barcode_not_empty")):
+    for value, name in (
+        (GTIN14, "uq_products_barcode"),
+        ("", "check_products_barcode_not_empty"),
+        (EAN13, "check_products_barcode_gtin_14"),
+        ("12345670", "check_products_barcode_gtin_14"),
+    ):
         with pytest.raises(IntegrityError) as error, transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("UPDATE products SET barcode = %s WHERE id = %s", [value, other.pk])
@@ -108,3 +115,17 @@ def test_the_csv_import_refuses_bad_and_taken_barcodes():
     assert errors["JAR"] == f"barcode {GTIN14} belongs to MUG."
     assert "MUG" not in errors
     assert not Product.objects.filter(sku__in=["PEN", "CUP", "MUG", "JAR"]).exists()
+
+
+def test_a_drawn_barcode_escapes_its_text():
+    from inventory.barcodes import barcode_svg
+
+    svg = barcode_svg("<script>alert(1)</script>")
+    assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_the_product_page_shows_the_barcode_as_printed(manager_client):
+    product = ProductFactory(sku="PEN", barcode=GTIN14)
+    page = manager_client.get(f"/admin/inventory/product/{product.pk}/change/").content.decode()
+    assert re.search(r'class="[^"]*field-barcode_image.*?<svg', page, re.S)
+    assert re.search(r"<text[^>]*>4006381333931</text>", page)
