@@ -1,4 +1,4 @@
-"""The dashboard's queries at a million ledger rows.
+"""The dashboard's queries, and the ledger page's balances, at a million ledger rows.
 
     createdb -h 127.0.0.1 -U postgres wms_bench_reads
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wms_bench_reads python bench/dashboard_reads.py
@@ -28,8 +28,8 @@ from django_setup import ROOT  # noqa: E402, F401 - sets Django up
 from documents import dashboard  # noqa: E402
 from documents.models import PostingFailure  # noqa: E402
 from documents.services import LineInput, document_create  # noqa: E402
-from inventory.models import Product, ReorderPoint, WarehouseInventory  # noqa: E402
-from inventory.selectors import below_reorder_point, reorder_point_list  # noqa: E402
+from inventory.models import Product, ReorderPoint, StockMovement, WarehouseInventory  # noqa: E402
+from inventory.selectors import below_reorder_point, movement_balances, reorder_point_list  # noqa: E402
 from warehouses.models import Warehouse  # noqa: E402
 
 WAREHOUSES, PRODUCTS, POINTS, DRAFTS, FAILURES = 20, 2_000, 5_000, 2_000, 20_000
@@ -171,6 +171,16 @@ def main() -> None:
         median, worst, queries = timed(fn, args.repeat)
         shown = plan(fn) if name != "the whole start page" else ""
         print(f"{name:30} {median:10.1f} {worst:8.1f} {queries:8d}  {shown}")
+
+    # The ledger's admin page: the balance after each of a page's 100 rows, at three depths.
+    ids = StockMovement.objects.order_by("-id").values_list("id", flat=True)
+    total = ids.count()
+    for name, offset in (("newest", 0), ("middle", total // 2), ("oldest", total - 100)):
+        page = list(ids[offset : offset + 100])
+        median, worst, queries = timed(
+            lambda p=page: movement_balances(movement_ids=p), args.repeat
+        )
+        print(f"{'ledger page balances, ' + name:30} {median:10.1f} {worst:8.1f} {queries:8d}")
 
     def count_ledger():
         with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -19,7 +20,7 @@ from inventory.models import (
 )
 from inventory.selectors import (
     below_reorder_point,
-    ledger_with_balance,
+    movement_balances,
     product_movements,
     product_stock,
     reorder_point_list,
@@ -376,6 +377,19 @@ class InventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.Model
         return row.product.get_unit_display()
 
 
+class LedgerChangeList(ChangeList):
+    """The ledger's page, each row with the balance after it: computed for the rows of the
+    page only, after paging, so a deep page costs what the first does."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        balances = movement_balances(movement_ids=[m.pk for m in rows])
+        for movement in rows:
+            movement.balance = balances.get(movement.pk)
+        self.result_list = rows
+
+
 @admin.register(StockMovement)
 class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -426,8 +440,8 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
     def signed_quantity(self, movement):
         return _signed(movement.quantity)
 
-    def get_queryset(self, request):
-        return ledger_with_balance(super().get_queryset(request))
+    def get_changelist(self, request, **kwargs):
+        return LedgerChangeList
 
     @admin.display(description="balance after")
     def balance(self, movement):

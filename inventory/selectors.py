@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 
 from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
 from inventory.models import (
@@ -178,23 +179,41 @@ def product_total_list() -> QuerySet[Inventory]:
     return Inventory.objects.order_by("product_id")
 
 
-def ledger_with_balance(movements: QuerySet[StockMovement]) -> QuerySet[StockMovement]:
-    """Each movement with ``balance``: the stock of its product in its warehouse right after
-    it, i.e. today's stock less every later movement of the same pair. One query per page;
-    a row's subquery reads the later rows of its product by the (product, id) index, few for
-    the recent pages a ledger is mostly read at."""
+def movement_balances(*, movement_ids: list[int]) -> dict[int, int]:
+    """{movement id: the stock of its product in its warehouse right after it}, for a page
+    of the ledger, in one query.
+
+    Each balance is summed from the nearer end of its (warehouse, product) history: the
+    movements up to it, or today's stock less the ones after it (the ledger equals the stock,
+    which reconcile_stock checks). Which end is nearer is judged by ids, so neither an old nor
+    a new page reads more than half of a pair's history per row.
+    """
     pair = {"warehouse_id": OuterRef("warehouse_id"), "product_id": OuterRef("product_id")}
-    later = (
-        StockMovement.objects.filter(**pair, id__gt=OuterRef("id"))
-        .order_by()
-        .values("product_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
+    history = StockMovement.objects.filter(**pair).order_by()
+
+    def total(rows):
+        return Coalesce(
+            Subquery(rows.values("product_id").annotate(t=Sum("quantity")).values("t")),
+            Value(0),
+        )
+
     stock = WarehouseInventory.objects.filter(**pair).values("quantity")
-    return movements.annotate(
-        balance=Coalesce(Subquery(stock), Value(0)) - Coalesce(Subquery(later), Value(0))
+    rows = StockMovement.objects.filter(id__in=movement_ids).annotate(
+        first_id=Subquery(history.order_by("id").values("id")[:1]),
+        last_id=Subquery(history.order_by("-id").values("id")[:1]),
     )
+    rows = rows.annotate(
+        balance=Case(
+            When(
+                LessThan(F("id") - F("first_id"), F("last_id") - F("id")),
+                then=total(history.filter(id__lte=OuterRef("id"))),
+            ),
+            default=Coalesce(Subquery(stock), Value(0))
+            - total(history.filter(id__gt=OuterRef("id"))),
+            output_field=BigIntegerField(),
+        )
+    )
+    return dict(rows.order_by().values_list("id", "balance"))
 
 
 def movement_list() -> QuerySet[StockMovement]:

@@ -67,3 +67,21 @@ def test_the_ledger_needs_no_query_per_row(manager_client, warehouse):
     post("receipt", warehouse, [(p, 3) for p in products])
     post("shipment", warehouse, [(p, 1) for p in products])
     assert count() == few
+
+
+def test_balances_from_either_end_equal_the_running_sum(warehouse, other_warehouse):
+    from inventory.models import StockMovement
+    from inventory.selectors import movement_balances
+
+    box, cup = ProductFactory(), ProductFactory()
+    for n in range(12):
+        post("receipt", warehouse, [(box, n + 1), (cup, 2)])
+        post("receipt", other_warehouse, [(box, 1)])
+        if n % 3 == 2:
+            post("shipment", warehouse, [(box, 4)])
+    running, expected = {}, {}
+    for m in StockMovement.objects.order_by("id"):
+        key = (m.warehouse_id, m.product_id)
+        running[key] = running.get(key, 0) + m.quantity
+        expected[m.pk] = running[key]
+    assert movement_balances(movement_ids=list(expected)) == expected
