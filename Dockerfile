@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# tini as PID 1: reaps orphans, passes signals to gunicorn's whole process group (-g), and ends
+# the container, and with it every worker, when the gunicorn master dies for any reason.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
@@ -34,4 +40,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD python -c "import sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/health', headers={'Host': 'localhost'}); sys.exit(u.urlopen(r, timeout=2).status != 200)"
 
+ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrate clean
+.PHONY: run test chaos install lint migrate clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,11 @@ run: migrate
 
 test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault suite in full (docs/reliability.md), the long scenarios included; `make test` runs
+# the parts that fit CI's time. It makes and removes a PostgreSQL cluster of its own.
+chaos: install .env
+	$(BIN)/python -m pytest tests/chaos -m chaos $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

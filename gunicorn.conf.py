@@ -3,16 +3,21 @@
 Every value can be overridden on the command line; the environment sets the usual ones.
 """
 
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or (2 * multiprocessing.cpu_count() + 1))
-timeout = 30
+# The outermost bound of the timeout budget (docs/operations.md): the application's own
+# (lock, statement, pool) are below it, so a client always gets the application's JSON answer.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
 # No control socket: it needs a writable home (the pod's root filesystem is read-only), and
@@ -39,6 +44,24 @@ def on_starting(server):
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
+
+
+# prctl(2): deliver a signal to this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def post_fork(server, worker):
+    """A worker dies with its master.
+
+    A master killed outright (kill -9, the OOM killer) tells its workers nothing: they used to
+    keep serving on the inherited socket for up to half the timeout, holding the port against a
+    restarted gunicorn. The kernel now sends each worker SIGTERM (gunicorn's graceful stop: the
+    request in hand is finished) the moment the master is gone.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != worker.ppid:  # the master died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 def child_exit(server, worker):

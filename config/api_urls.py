@@ -1,5 +1,6 @@
 """The integrator API: /api/v1/ (one route per app's viewsets), its schema and its docs."""
 
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -15,6 +16,7 @@ from inventory.api import (
 )
 from warehouses.api import WarehouseViewSet
 from wms.api import Router, UnknownPathView
+from wms.login import ApiLoginView
 
 router = Router()
 router.register("products", ProductViewSet, basename="product")
@@ -25,13 +27,19 @@ router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
 
+AUTH_URLS = [
+    path("login/", ApiLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+]
+
 urlpatterns = [
     path("api/v1/scan/", ScanView.as_view(), name="scan"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    # Log in and out of the browsable API with a staff session.
-    path("api/auth/", include("rest_framework.urls")),
+    # Log in and out of the browsable API with a staff session; the login shares the admin's
+    # limit on attempts (wms.login).
+    path("api/auth/", include((AUTH_URLS, "rest_framework"), namespace="rest_framework")),
     # /api/ itself is the way in, not an unknown path (the browsable API's breadcrumbs list it).
     path("api/", RedirectView.as_view(pattern_name="api-root"), name="api"),
     re_path(r"^api/", UnknownPathView.as_view()),

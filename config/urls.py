@@ -4,6 +4,7 @@ from django.urls import include, path
 # --- Platform: health, liveness, metrics (wms) ------------------------------------------------
 from wms.views import health, healthz, metrics_view
 
+handler400 = "wms.views.bad_request"
 handler500 = "wms.views.server_error"
 # --- end platform -------------------------------------------------------------------------------
 

@@ -575,6 +575,18 @@ class DocumentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return document_paper(request, document, context=self.admin_site.each_context(request))
 
+    def response_change(self, request, obj):
+        """Post pressed on the change form: the form was saved (it was valid), now post it.
+
+        Inside the admin's transaction for the save, so the posting sees exactly what was just
+        saved; a posting that is refused leaves the saved draft and says why.
+        """
+        if "_post" not in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, f"{obj.number} saved.", messages.SUCCESS)
+        self._transition(request, obj.pk, obj.number, document_post, "posted")
+        return redirect("admin:documents_document_change", obj.pk)
+
     def post_view(self, request, object_id):
         return self._transition_view(request, object_id, document_post, "posted")
 

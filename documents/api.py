@@ -18,6 +18,7 @@ from documents.services import (
     document_post,
     document_update,
 )
+from wms.api import StrictIntegerField
 from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -79,8 +80,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class LineInputSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
-    quantity = serializers.IntegerField(
+    product = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
+    quantity = StrictIntegerField(
         min_value=-MAX_QUANTITY,
         max_value=MAX_QUANTITY,
         help_text=(
@@ -118,6 +119,9 @@ class LinesField(serializers.ListField):
             ) from exc
 
     def to_internal_value(self, data):
+        # The cap first: refusing 60,000 lines must not cost validating each of them.
+        if isinstance(data, list) and len(data) > MAX_LINES:
+            self.fail("max_length", max_length=MAX_LINES)
         return [
             LineInput(product_id=line["product"], quantity=line["quantity"])
             for line in super().to_internal_value(data)
@@ -136,8 +140,8 @@ def _messages(errors) -> list[str]:
 
 
 class _DraftFields(serializers.Serializer):
-    warehouse = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
-    destination_warehouse = serializers.IntegerField(
+    warehouse = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
+    destination_warehouse = StrictIntegerField(
         min_value=1,
         max_value=BIGINT_MAX,
         allow_null=True,
@@ -147,6 +151,15 @@ class _DraftFields(serializers.Serializer):
     reference = serializers.CharField(max_length=100, allow_blank=True, default="")
     note = serializers.CharField(allow_blank=True, default="")
     lines = LinesField(help_text=f"At least one line, at most {MAX_LINES}; a product once.")
+
+    def to_internal_value(self, data):
+        # A document's other fields (status, doc_type once created, ...) are changed by their
+        # own actions or never: naming one here is a mistake to report, not to ignore.
+        if isinstance(data, dict):
+            read_only = sorted(set(data) & (set(DocumentSerializer.Meta.fields) - set(self.fields)))
+            if read_only:
+                raise ValidationError({name: ["This field is read-only."] for name in read_only})
+        return super().to_internal_value(data)
 
     def to_service(self) -> dict:
         """The validated data as document_create / document_update keyword arguments."""
@@ -214,19 +227,19 @@ _DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
         summary="Create a draft with its lines",
         request=DocumentCreateSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses=responses({201: DocumentSerializer}, 400, 422),
+        responses=responses({201: DocumentSerializer}, 400, 409, 413, 422),
     ),
     update=extend_schema(
         summary="Replace a draft and its lines",
         description=_DRAFTS_ONLY,
         request=DocumentUpdateSerializer,
-        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 413),
     ),
     partial_update=extend_schema(
         summary="Change a draft",
         description=f"Given `lines` replace all lines. {_DRAFTS_ONLY}",
         request=DocumentUpdateSerializer,
-        responses=responses({200: DocumentSerializer}, 400, 404, 409),
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 413),
     ),
     destroy=extend_schema(
         summary="Delete a draft",

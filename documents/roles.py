@@ -34,11 +34,15 @@ ROLE_PERMISSIONS = {
         "documents.cancel_document",
         "inventory.add_product",
         "inventory.change_product",
+        # Deleting is refused (409 in_use) while anything refers to the record, so this only
+        # ever removes a mistake nobody used yet.
+        "inventory.delete_product",
         "inventory.add_reorderpoint",
         "inventory.change_reorderpoint",
         "inventory.delete_reorderpoint",
         "warehouses.add_warehouse",
         "warehouses.change_warehouse",
+        "warehouses.delete_warehouse",
     ],
 }
 

@@ -15,5 +15,9 @@ PLAIN_HTTP = {
     "SECURE_HSTS_SECONDS": "0",
 }
 
-for name, value in PLAIN_HTTP.items():
+# The test process runs concurrency tests in threads, each holding its own connection: a pool
+# larger than a gunicorn worker's, still within the ~20 connections a test may use.
+TEST_PROCESS_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "18"}
+
+for name, value in {**PLAIN_HTTP, **TEST_PROCESS_POOL}.items():
     os.environ.setdefault(name, value)

@@ -1,43 +1,13 @@
 """The staff back office: Django's admin site with a login that resists password guessing."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
-from django_ratelimit.core import get_usage
 
-TOO_MANY_ATTEMPTS = "too_many_attempts"
+from wms.login import RateLimitedLogin, refused
 
 
-def login_wait(request) -> int | None:
-    """Count a login attempt; the seconds to wait if this client or username is over the rate.
-
-    Counted per client address and per username, so neither one address trying many usernames
-    nor many addresses trying one username get far. Counters live in the `default` cache.
-    """
-    rate = settings.ADMIN_LOGIN_RATE
-    waits = []
-    for key in ("ip", "post:username"):
-        usage = get_usage(
-            request, group="admin-login", key=key, rate=rate, method="POST", increment=True
-        )
-        if usage and usage["should_limit"]:
-            waits.append(max(usage["time_left"], 1))
-    return max(waits) if waits else None
-
-
-class RateLimitedLoginForm(AdminAuthenticationForm):
-    def clean(self):
-        # Checked before the password is: a refused attempt costs no hashing.
-        wait = login_wait(self.request)
-        if wait is not None:
-            raise ValidationError(
-                "Too many login attempts. Please wait %(seconds)d seconds and try again.",
-                code=TOO_MANY_ATTEMPTS,
-                params={"seconds": wait},
-            )
-        return super().clean()
+class RateLimitedLoginForm(RateLimitedLogin, AdminAuthenticationForm):
+    pass
 
 
 class AdminSite(admin.AdminSite):
@@ -49,8 +19,4 @@ class AdminSite(admin.AdminSite):
     login_form = RateLimitedLoginForm
 
     def login(self, request, extra_context=None):
-        response = super().login(request, extra_context)
-        form = (getattr(response, "context_data", None) or {}).get("form")
-        if form is not None and form.has_error(NON_FIELD_ERRORS, TOO_MANY_ATTEMPTS):
-            response.status_code = 429
-        return response
+        return refused(super().login(request, extra_context))

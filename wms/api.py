@@ -2,7 +2,7 @@
 
 from django.urls import Resolver404, register_converter, resolve
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
@@ -27,6 +27,18 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField also takes 7.0 and "7" as 7, which hides a
+    client's bug (a float quantity computed somewhere) until it is 7.5."""
+
+    default_error_messages = {"invalid": "A JSON integer is required (not a string or a float)."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class Router(DefaultRouter):
@@ -68,16 +80,18 @@ def catalogue_schema(serializer, name: str):
         create=extend_schema(
             summary=f"Create a {name}",
             parameters=[IDEMPOTENCY_KEY],
-            responses=responses({201: serializer}, 400, 409, 422),
+            responses=responses({201: serializer}, 400, 409, 413, 422),
         ),
         retrieve=extend_schema(
             summary=f"Get a {name}", responses=responses({200: serializer}, 404)
         ),
         update=extend_schema(
-            summary=f"Replace a {name}", responses=responses({200: serializer}, 400, 404, 409)
+            summary=f"Replace a {name}",
+            responses=responses({200: serializer}, 400, 404, 409, 413),
         ),
         partial_update=extend_schema(
-            summary=f"Change a {name}", responses=responses({200: serializer}, 400, 404, 409)
+            summary=f"Change a {name}",
+            responses=responses({200: serializer}, 400, 404, 409, 413),
         ),
         destroy=extend_schema(
             summary=f"Delete an unused {name}",

@@ -8,7 +8,8 @@ they propagate to the middleware that answers them with a 503.
 The serializers below only describe these bodies for the OpenAPI schema.
 """
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -30,9 +31,12 @@ def exception_handler(exc, context):
 
 
 def _response_for(exc):
+    if isinstance(exc, RequestDataTooBig):
+        return _error(413, body_too_large_message(), "body_too_large")
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.details()}
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         errors = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -61,6 +65,14 @@ def _response_for(exc):
             headers["Retry-After"] = str(int(exc.wait))
         return _error(exc.status_code, str(exc.detail), exc.get_codes(), headers)
     return None
+
+
+def body_too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        f"Request body too large: at most {limit} bytes ({limit / 2**20:g} MiB). "
+        "Split the work into several requests."
+    )
 
 
 def _error(status: int, detail: str, code: str, headers=None) -> Response:
@@ -136,6 +148,7 @@ ERRORS = {
     403: _response(ErrorSerializer, "The user lacks a permission this needs."),
     404: _response(ErrorSerializer, "No such record, or an invalid id."),
     409: _response(ConflictSerializer, "The current state forbids it."),
+    413: _response(ErrorSerializer, "The body is larger than the server reads (`body_too_large`)."),
     422: _response(
         ErrorSerializer,
         "This Idempotency-Key was used for a different request (code `key_reused`).",

@@ -10,6 +10,8 @@ class DomainError(Exception):
 
     code = "conflict"
     status_code = 409
+    # Seconds after which retrying may succeed, sent as Retry-After; None: do not retry as is.
+    retry_after: int | None = None
 
     def __init__(self, message: str):
         super().__init__(message)

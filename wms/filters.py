@@ -1,6 +1,6 @@
 """Query-string filters whose bad values are a 400, never a database error."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django import forms
 from django_filters import rest_framework as filters
@@ -67,16 +67,25 @@ class BooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+# The widest offsets in use on Earth (Kiribati +14:00, Baker Island -12:00); PostgreSQL refuses
+# a timestamp whose offset is beyond 15:59, which used to surface as a 500.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
 class _DateTimeField(IsoDateTimeField):
     def to_python(self, value):
         moment = super().to_python(value)
-        if moment is not None:
-            try:
-                # Compared in UTC: an offset that pushes year 1 or 9999 off the calendar cannot be.
-                moment.astimezone(UTC)
-            except OverflowError:
-                raise forms.ValidationError("Date and time out of range.", code="invalid") from None
-        return moment
+        if moment is None:
+            return None
+        if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(
+                "UTC offset out of range: at most -14:00 to +14:00.", code="invalid"
+            )
+        try:
+            # Compared in UTC: an offset that pushes year 1 or 9999 off the calendar cannot be.
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Date and time out of range.", code="invalid") from None
 
 
 class DateTimeFilter(filters.IsoDateTimeFilter):

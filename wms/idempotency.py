@@ -7,8 +7,10 @@ key simply tries again. A refused request (a 4xx: the service changed nothing) k
 service wrote about the refusal, such as a failed posting's record, exactly as without a key;
 any other error rolls everything back.
 
-A concurrent request with the same key blocks on the unique index until the first one finishes
-(PostgreSQL), then replays its response; if there is nothing to replay it is told to retry.
+A request whose key is still in flight (its first request has not finished) is answered at once
+with 409 `key_in_flight` and Retry-After, as Stripe does: it must not hold a worker waiting for
+the first one. On PostgreSQL the key is taken with a transaction-level advisory lock that is
+tried, never waited for; SQLite has a single writer, so two requests are never in flight there.
 """
 
 import functools
@@ -65,6 +67,7 @@ class KeyReused(DomainError):
 
 class KeyInFlight(DomainError):
     code = "key_in_flight"
+    retry_after = 1
 
 
 def ttl() -> timedelta:
@@ -126,6 +129,10 @@ def _fingerprint(request) -> str:
 def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
     """The key's row, locked for this transaction, and whether this request is its first."""
     now = timezone.now()
+    if not _try_lock(user, key):
+        raise KeyInFlight(
+            f"A request with the Idempotency-Key {key!r} is still in progress; retry shortly."
+        )
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(
@@ -133,7 +140,7 @@ def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
             )
         return record, True
     except IntegrityError:
-        # On PostgreSQL the insert waited for the request holding the key to commit.
+        # The key's first request has finished (its lock is free): replay or refuse below.
         pass
     # A key past its lifetime is free again: take it over, as if it had been purged.
     expired = IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - ttl())
@@ -146,6 +153,19 @@ def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
             f"A request with the Idempotency-Key {key!r} is still in progress; retry shortly."
         )
     return record, bool(taken_over)
+
+
+def _try_lock(user, key: str) -> bool:
+    """Take the key for this transaction if no other transaction holds it; never wait."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"idempotency-key:{user.pk}:{key}"],
+        )
+        return cursor.fetchone()[0]
 
 
 def purge_expired() -> int:

@@ -24,6 +24,16 @@ STOCK_MOVEMENTS = Counter(
 )
 
 
+def start_at_zero(counter: Counter, label: str, values) -> None:
+    """Create ``counter``'s series for every known value of ``label`` now, at 0.
+
+    A series that appears only at its first event reads as "no data" to alerts and rates until
+    then; a business app names its label values at start-up (its AppConfig.ready).
+    """
+    for value in values:
+        counter.labels(**{label: value})
+
+
 def document_posted(*, doc_type: str, movements: int) -> None:
     DOCUMENTS_POSTED.labels(doc_type=doc_type).inc()
     STOCK_MOVEMENTS.inc(movements)

@@ -5,6 +5,8 @@ import re
 import secrets
 from time import perf_counter
 
+import psycopg
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from psycopg_pool import PoolTimeout
@@ -20,6 +22,8 @@ SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 QUIET_PATHS = frozenset({"/health", "/healthz", "/metrics"})
 
 RETRY_AFTER_SECONDS = 5
+# A held lock is usually released within a request's time.
+LOCKED_RETRY_AFTER_SECONDS = 1
 
 
 def new_request_id() -> str:
@@ -55,15 +59,38 @@ class RequestIdMiddleware:
 
 
 def database_unavailable_response(exc: BaseException) -> JsonResponse:
-    """The 503 for a database that cannot serve now; the client should retry shortly."""
-    if isinstance(exc, PoolTimeout) or isinstance(exc.__cause__, PoolTimeout):
+    """The answer for a database that cannot serve this request now; the client should retry.
+
+    A lock wait past lock_timeout is a 409 `locked`: the database is fine, another operation is
+    changing the same rows. Anything else (unreachable, a statement past its timeout, every
+    pooled connection busy) is a 503.
+    """
+    status, code, retry_after = 503, "database_unavailable", RETRY_AFTER_SECONDS
+    if _caused_by(exc, PoolTimeout):
         detail = "All database connections are busy. Retry shortly."
+    elif _caused_by(exc, psycopg.errors.LockNotAvailable):
+        status, code, retry_after = 409, "locked", LOCKED_RETRY_AFTER_SECONDS
+        detail = (
+            "Another operation is changing the same records and did not finish within "
+            f"{settings.DB_LOCK_TIMEOUT:g} s. Nothing was changed; retry shortly."
+        )
+    elif _caused_by(exc, psycopg.errors.QueryCanceled):
+        code = "database_timeout"
+        detail = (
+            f"The database did not finish within {settings.DB_STATEMENT_TIMEOUT} s. "
+            "Nothing was changed; retry shortly."
+        )
     else:
         detail = "The database is unavailable. Retry shortly."
     logger.warning("Database unavailable: %s", str(exc).strip() or type(exc).__name__)
-    response = JsonResponse({"detail": detail, "code": "database_unavailable"}, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response = JsonResponse({"detail": detail, "code": code}, status=status)
+    response["Retry-After"] = str(retry_after)
     return response
+
+
+def _caused_by(exc: BaseException, error_class) -> bool:
+    # Django wraps the driver's errors in its own, the driver's as the cause.
+    return isinstance(exc, error_class) or isinstance(exc.__cause__, error_class)
 
 
 def is_database_unavailable(exc: BaseException) -> bool:

@@ -7,19 +7,22 @@ import sys
 
 import prometheus_client
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 from prometheus_client import multiprocess
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 import wms
+from wms.api_errors import body_too_large_message
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
-from wms.ratelimit import API_PREFIX
+from wms.ratelimit import API_PREFIX, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +82,18 @@ def server_error(request):
     return django_server_error(request)
 
 
+def bad_request(request, exception):
+    """handler400: what Django refuses before a view runs (a body over the limit read by a
+    middleware, a suspicious request) is JSON under /api/ like every other API error."""
+    if not request.path.startswith(API_PREFIX):
+        return django_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            {"detail": body_too_large_message(), "code": "body_too_large"}, status=413
+        )
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+
+
 def _registry():
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = prometheus_client.CollectorRegistry()
@@ -110,8 +125,12 @@ def _staff_token(request) -> bool:
 
 @require_GET
 def metrics_view(request):
-    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token."""
-    if not (_address_allowed(request.META.get("REMOTE_ADDR", "")) or _staff_token(request)):
+    """Prometheus text format, for addresses in METRICS_ALLOWED_IPS or a staff user's token.
+
+    The address is the client's as the rate limit decides it: behind TRUSTED_PROXIES the proxy's
+    own address (often allowed, being inside the cluster) must not open metrics to the world.
+    """
+    if not (_address_allowed(client_ip(request)) or _staff_token(request)):
         return JsonResponse(
             {
                 "detail": "Metrics are readable by staff tokens or from allowed addresses only.",

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0005_roles_back_office'),
+        ('documents', '0006_roles_back_office'),
         ('inventory', '0004_reorder_points'),
         ('warehouses', '0001_initial'),
     ]

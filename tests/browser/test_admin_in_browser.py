@@ -4,7 +4,7 @@ import pytest
 
 from documents.models import Document, Status
 from tests.browser.conftest import screenshot
-from tests.conftest import post, staff_user, stock, total
+from tests.conftest import make_document, post, staff_user, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -66,7 +66,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
 
     page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
-    assert messages(page) == [f"{receipt.number} posted."]
+    assert messages(page) == [f"{receipt.number} saved.", f"{receipt.number} posted."]
     assert "posted" in page.inner_text(".field-status_badge")
     screenshot(page, "04-receipt-posted")
     assert (stock(warehouse, wrap), stock(warehouse, tape)) == (10, 4)
@@ -83,8 +83,9 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
     page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
     assert messages(page) == [
+        f"{shipment.number} saved.",
         f"{shipment.number} was not posted: Insufficient stock: "
-        "WRAP-500 in MAIN: requested 25, available 10."
+        "WRAP-500 in MAIN: requested 25, available 10.",
     ]
     screenshot(page, "06-shipment-short")
     shipment.refresh_from_db()
@@ -117,3 +118,38 @@ def test_a_clerk_finds_no_way_to_cancel(page, live_server):
     assert not any("Cancel" in a for a in actions)
     screenshot(page, "10-clerk-document-list")
     assert Document.objects.get(pk=receipt.pk).status == Status.POSTED
+
+
+def open_draft_of_one(page, live_server, code: str, sku: str):
+    """A manager on the change page of a saved receipt draft of 1 unit."""
+    warehouse, product = WarehouseFactory(code=code), ProductFactory(sku=sku)
+    draft = make_document("receipt", warehouse, [(product, 1)])
+    log_in(page, live_server, staff_user("Warehouse manager"))
+    page.goto(f"{live_server.url}/admin/documents/document/{draft.pk}/change/")
+    return draft, warehouse, product
+
+
+def test_post_posts_what_is_on_screen_not_the_saved_draft(page, live_server):
+    draft, warehouse, product = open_draft_of_one(page, live_server, "WEST", "CRATE-1")
+    page.fill("#id_lines-0-quantity", "6")  # changed on screen, not saved
+    screenshot(page, "11-draft-edited-before-post")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
+    page.click("button.post-document")
+
+    assert messages(page) == [f"{draft.number} saved.", f"{draft.number} posted."]
+    screenshot(page, "12-posted-what-was-on-screen")
+    assert Document.objects.get(pk=draft.pk).status == Status.POSTED
+    assert stock(warehouse, product) == 6
+
+
+def test_post_with_an_invalid_line_on_screen_posts_nothing(page, live_server):
+    draft, warehouse, product = open_draft_of_one(page, live_server, "NORTH", "CRATE-2")
+    page.fill("#id_lines-0-quantity", "-3")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button.post-document")
+
+    page.wait_for_selector(".errornote")
+    screenshot(page, "13-post-refused-invalid-form")
+    assert Document.objects.get(pk=draft.pk).status == Status.DRAFT
+    assert draft.lines.get().quantity == 1
+    assert stock(warehouse, product) == 0

@@ -6,6 +6,7 @@ from tests.documents.admin_helpers import (
     CHANGELIST_URL,
     cancel_url,
     change_url,
+    form_data,
     messages_of,
     post_url,
 )
@@ -26,16 +27,59 @@ def run_action(client, action, documents, **fields):
     )
 
 
-def test_the_post_button_posts_a_draft_and_says_so(manager_client, warehouse, product):
+def test_the_post_view_posts_a_saved_draft_and_says_so(manager_client, warehouse, product):
     draft = make_document("receipt", warehouse, [(product, 8)])
-    page = manager_client.get(change_url(draft)).content.decode()
-    assert f'action="{post_url(draft)}"' in page
-
     response = manager_client.post(post_url(draft), follow=True)
 
     assert messages_of(response) == [f"{draft.number} posted."]
     assert status(draft) == Status.POSTED
     assert stock(warehouse, product) == 8
+
+
+def test_the_post_button_submits_the_change_form(manager_client, warehouse, product):
+    draft = make_document("receipt", warehouse, [(product, 8)])
+    page = manager_client.get(change_url(draft)).content.decode()
+    assert 'form="document_form" name="_post"' in page
+
+
+def post_the_form(client, draft, warehouse, quantity):
+    line = draft.lines.get()
+    data = form_data(warehouse=warehouse, existing=[line], **{"lines-0-quantity": quantity})
+    return client.post(change_url(draft), {**data, "_post": "1"}, follow=True)
+
+
+def test_post_saves_what_is_on_screen_then_posts_it(manager_client, warehouse, product):
+    draft = make_document("receipt", warehouse, [(product, 1)])
+
+    response = post_the_form(manager_client, draft, warehouse, quantity=6)
+
+    assert messages_of(response) == [f"{draft.number} saved.", f"{draft.number} posted."]
+    assert status(draft) == Status.POSTED
+    assert stock(warehouse, product) == 6  # what was on screen, not the saved 1
+
+
+def test_post_with_an_invalid_form_saves_and_posts_nothing(manager_client, warehouse, product):
+    draft = make_document("receipt", warehouse, [(product, 1)])
+
+    response = post_the_form(manager_client, draft, warehouse, quantity="six")
+
+    assert response.context["errors"]  # the form again, with its errors
+    assert status(draft) == Status.DRAFT
+    assert draft.lines.get().quantity == 1
+    assert stock(warehouse, product) == 0
+
+
+def test_a_refused_post_keeps_the_saved_changes_and_says_why(manager_client, warehouse, product):
+    post("receipt", warehouse, [(product, 5)])
+    shipment = make_document("shipment", warehouse, [(product, 1)])
+
+    response = post_the_form(manager_client, shipment, warehouse, quantity=9)
+
+    assert messages_of(response)[0] == f"{shipment.number} saved."
+    assert messages_of(response)[1].startswith(f"{shipment.number} was not posted: Insufficient")
+    assert status(shipment) == Status.DRAFT
+    assert shipment.lines.get().quantity == 9
+    assert stock(warehouse, product) == 5
 
 
 def test_a_short_shipment_is_refused_with_every_shortage_spelled_out(

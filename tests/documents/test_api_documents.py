@@ -93,12 +93,18 @@ def test_bad_fields_are_400_with_field_errors(clerk_api, warehouse, product, fie
     assert not Document.objects.exists()
 
 
+NOT_AN_INTEGER = "A JSON integer is required (not a string or a float)."
+
+
 @pytest.mark.parametrize(
     "quantity, message",
     [
-        ("five", "Line 1: quantity: A valid integer is required."),
-        (1.5, "Line 1: quantity: A valid integer is required."),
-        (True, "Line 1: quantity: A valid integer is required."),
+        ("five", f"Line 1: quantity: {NOT_AN_INTEGER}"),
+        (1.5, f"Line 1: quantity: {NOT_AN_INTEGER}"),
+        (True, f"Line 1: quantity: {NOT_AN_INTEGER}"),
+        # Not a JSON integer, even where the value is whole.
+        (7.0, f"Line 1: quantity: {NOT_AN_INTEGER}"),
+        ("7", f"Line 1: quantity: {NOT_AN_INTEGER}"),
         (2**63, "Line 1: quantity: Ensure this value is less than or equal to"),
         (-(2**63), "Line 1: quantity: Ensure this value is greater than or equal to"),
     ],
@@ -134,7 +140,7 @@ def test_a_line_that_is_not_an_object_is_refused(clerk_api, warehouse, product):
     assert errors["lines"] == [
         "Line 1: Invalid data. Expected a dictionary, but got int.",
         "Line 2: This field may not be null.",
-        "Line 3: quantity: A valid integer is required.",
+        f"Line 3: quantity: {NOT_AN_INTEGER}",
     ]
 
 
@@ -250,9 +256,35 @@ def test_posted_documents_cannot_be_changed(clerk_api, warehouse, product, metho
 
 def test_doc_type_cannot_be_changed(clerk_api, warehouse, product):
     document = make_document("receipt", warehouse, [(product, 1)])
-    clerk_api.patch(f"{URL}{document.pk}/", {"doc_type": "shipment"}, format="json")
+    response = clerk_api.patch(f"{URL}{document.pk}/", {"doc_type": "shipment"}, format="json")
+    assert invalid(response) == {"doc_type": ["This field is read-only."]}
     document.refresh_from_db()
     assert document.doc_type == "receipt"
+
+
+def test_read_only_fields_in_an_edit_are_named_not_ignored(clerk_api, warehouse, product):
+    document = make_document("receipt", warehouse, [(product, 1)])
+    body = {"status": "posted", "doc_type": "shipment", "note": "changed"}
+    response = clerk_api.patch(f"{URL}{document.pk}/", body, format="json")
+    assert invalid(response) == {
+        "doc_type": ["This field is read-only."],
+        "status": ["This field is read-only."],
+    }
+    document.refresh_from_db()
+    assert (document.status, document.note) == ("draft", "")
+
+
+def test_read_only_fields_in_a_create_are_refused(clerk_api, warehouse, product):
+    body = {**draft_body(warehouse, [(product, 1)]), "status": "posted"}
+    assert invalid(create(clerk_api, body)) == {"status": ["This field is read-only."]}
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["warehouse", "destination_warehouse"])
+@pytest.mark.parametrize("value", ["1", 1.0])
+def test_ids_are_json_integers(clerk_api, warehouse, product, field, value):
+    body = {**draft_body(warehouse, [(product, 1)]), field: value}
+    assert invalid(create(clerk_api, body))[field] == [NOT_AN_INTEGER]
 
 
 def test_a_patch_needs_whole_lines(clerk_api, warehouse, product):

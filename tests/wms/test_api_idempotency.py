@@ -200,36 +200,52 @@ def test_a_key_whose_first_request_is_unfinished_is_a_409(clerk, clerk_api, ware
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_with_one_key_post_once():
+def test_a_retry_while_the_first_request_is_in_flight_is_a_409_at_once_then_a_replay():
     manager = user_with(groups=["Warehouse manager"])
-    clients = [api_client(manager), api_client(manager)]
+    first_client, retry_client = api_client(manager), api_client(manager)
     product, warehouse = ProductFactory(), WarehouseFactory()
     post("receipt", warehouse, [(product, 10)])
     document = make_document("shipment", warehouse, [(product, 4)])
     url = f"/api/v1/documents/{document.pk}/post/"
-    results = []
+    first = []
 
-    def call(client):
+    def call():
         try:
-            response = send(client, url, key="same")
-            results.append((response.status_code, response.json(), response.get(REPLAYED)))
+            first.append(send(first_client, url, key="same"))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=call, args=(c,)) for c in clients]
+    thread = threading.Thread(target=call)
+    retried = []
+
+    def retry():
+        try:
+            started = time.monotonic()
+            retried.append((send(retry_client, url, key="same"), time.monotonic() - started))
+        finally:
+            connection.close()
+
     # Hold the document's row lock: the first request stops inside its transaction with the key
-    # claimed, and the second waits on that key. Both are in flight at once.
+    # claimed. A retry with the same key must not wait for it.
     with transaction.atomic():
         Document.objects.select_for_update().get(pk=document.pk)
-        for thread in threads:
-            thread.start()
-        wait_for_lock_waits(2)
-    for thread in threads:
-        thread.join(timeout=30)
+        thread.start()
+        wait_for_lock_waits(1)
+        retry_thread = threading.Thread(target=retry)
+        retry_thread.start()
+        retry_thread.join(timeout=10)
+    thread.join(timeout=30)
 
-    assert [status for status, _, _ in results] == [200, 200]
-    assert results[0][1] == results[1][1]
-    assert sorted(str(replayed) for _, _, replayed in results) == ["None", "true"]
+    response, elapsed = retried[0]
+    assert response.status_code == 409
+    assert response.json()["code"] == "key_in_flight"
+    assert response["Retry-After"] == "1"
+    assert elapsed < 1
+    assert first[0].status_code == 200
+    replay = send(retry_client, url, key="same")
+    assert replay.status_code == 200
+    assert replay[REPLAYED] == "true"
+    assert replay.json() == first[0].json()
     assert stock(warehouse, product) == 6
     assert StockMovement.objects.filter(document=document).count() == 1
 

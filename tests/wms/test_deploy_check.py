@@ -8,6 +8,7 @@ PRODUCTION = {
     "DEBUG": "False",
     "ALLOWED_HOSTS": "wms.example.com",
     "DATABASE_URL": "postgres://wms@db.internal:5432/warehouse_db?sslmode=require",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 
@@ -17,6 +18,21 @@ def test_deploy_check_passes_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_without_a_shared_cache_for_the_rate_limit_the_deploy_check_fails():
+    env = {k: v for k, v in project_env(**PRODUCTION).items() if k != "REDIS_URL"}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "django_ratelimit.E003" in result.stderr
+    assert "is not a shared cache" in result.stderr
+
+
+def test_the_embedded_default_counts_in_its_one_process_without_complaint():
+    env = {k: v for k, v in project_env().items() if k != "REDIS_URL"}
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "django_ratelimit" not in result.stdout + result.stderr
 
 
 def test_switching_https_off_is_possible_and_the_deploy_check_says_so():

@@ -59,6 +59,9 @@ def test_dockerfile_copies_what_exists_and_runs_gunicorn():
     assert "urllib.request" in healthcheck and "requests" not in healthcheck.replace(".Request", "")
     assert f"127.0.0.1:{PORT}/health" in healthcheck
     assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py"]' in dockerfile
+    # The process group dies together: tini as PID 1 signals the group and ends with gunicorn.
+    assert "apt-get install -y --no-install-recommends tini" in dockerfile
+    assert 'ENTRYPOINT ["/usr/bin/tini", "-g", "--"]' in dockerfile
     # Every app package is copied.
     for app in ("config", "wms", "warehouses", "inventory", "documents"):
         assert f"COPY {app}/ {app}/" in dockerfile

@@ -4,8 +4,11 @@ import pytest
 from prometheus_client import REGISTRY
 from rest_framework.authtoken.models import Token
 
+from documents.apps import POST_FAILURE_REASONS
+from documents.exceptions import DocumentStateError, EmptyDocument
+from documents.models import DocType
 from documents.services import document_cancel, document_post
-from inventory.exceptions import InsufficientStock
+from inventory.exceptions import InsufficientStock, StockLimitExceeded
 from tests.conftest import make_document, post
 from tests.factories import UserFactory
 from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
@@ -64,6 +67,27 @@ def test_allowed_networks_are_a_setting(client, settings):
     settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
     assert client.get("/metrics", REMOTE_ADDR="10.20.30.40").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+
+
+def test_an_outside_client_behind_a_trusted_proxy_is_refused(client, settings):
+    # The proxy's own address is allowed (it is local), the client it names is not.
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_an_allowed_client_behind_a_trusted_proxy_reads_it(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.METRICS_ALLOWED_IPS = ["192.0.2.0/24"]
+    response = client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="192.0.2.7")
+    assert response.status_code == 200
+
+
+def test_a_forged_forwarded_header_from_an_untrusted_address_is_ignored(client, settings):
+    settings.TRUSTED_PROXIES = []
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert response.status_code == 403
 
 
 def test_postings_are_counted_once_committed(
@@ -125,3 +149,25 @@ def test_a_command_leaves_no_live_gauges_behind(tmp_path):
     )
     assert any(str(opened["pid"]) in name for name in opened["live"])  # written while it ran
     assert not [p.name for p in directory.iterdir() if p.name.startswith("gauge_live")]
+
+
+def test_business_counters_are_at_zero_for_every_known_label_before_any_event(tmp_path):
+    # A fresh process sharing a metrics directory, as a gunicorn worker does: nothing posted yet.
+    directory = tmp_path / "wms-prometheus"
+    scraped = run_snippet(
+        "import json, prometheus_client; from prometheus_client import multiprocess;"
+        " registry = prometheus_client.CollectorRegistry();"
+        " multiprocess.MultiProcessCollector(registry);"
+        " print(json.dumps(prometheus_client.generate_latest(registry).decode()))",
+        env=project_env(PROMETHEUS_MULTIPROC_DIR=str(directory)),
+    )
+    for doc_type in DocType.values:
+        assert f'wms_documents_posted_total{{doc_type="{doc_type}"}} 0.0' in scraped
+    for reason in POST_FAILURE_REASONS:
+        assert f'wms_document_post_failures_total{{reason="{reason}"}} 0.0' in scraped
+    assert "wms_stock_movements_total 0.0" in scraped
+
+
+def test_every_reason_a_posting_records_is_known_from_the_start():
+    codes = {e.code for e in (DocumentStateError, EmptyDocument, InsufficientStock)}
+    assert codes | {StockLimitExceeded.code} <= set(POST_FAILURE_REASONS)

@@ -35,9 +35,10 @@ def test_check_db_reports_the_connection(capsys):
 def test_check_db_shows_the_timeouts_and_pool_on_postgres(capsys):
     call_command("check_db")
     out = capsys.readouterr().out
-    assert "statement_timeout = 30s" in out
-    assert "connect_timeout = 10 s" in out
-    assert "pool per process: min_size=20 max_size=30 timeout=30 s max_lifetime=3600 s" in out
+    assert "statement_timeout = 15s" in out
+    assert "lock_timeout = 3s" in out
+    assert "connect_timeout = 5 s" in out
+    assert "pool per process: min_size=2 max_size=20 timeout=10 s max_lifetime=3600 s" in out
     assert "server max_connections =" in out
 
 

@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend with query metrics and a pool that gives up fast on an outage.
+"""Django's PostgreSQL backend with query metrics, a pool that gives up fast on an outage, and a
+client-side bound on every wait for the server.
 
 Django's pooled ``get_new_connection`` waits the pool's whole timeout for a connection. That is
 right when every connection is busy (the wait is the queue), but wrong when the database is
@@ -6,6 +7,14 @@ down: every request would hang for DB_POOL_TIMEOUT, long enough for gunicorn to 
 before it could answer 503. Here the wait happens in short slices; between slices, if the pool's
 latest attempt to open a connection failed, the database is unreachable and the request fails at
 once with an OperationalError (which ``wms.middleware`` turns into a 503).
+
+statement_timeout and lock_timeout are enforced by the server, so they do nothing for a server
+that has stopped answering (a frozen process, a hung host, a dead network path that still looks
+open): a request would wait until gunicorn kills its worker. So every wait of a connection for
+the server is also bounded on the client: by the statement timeout plus a margin for a query,
+and by the health budget for the health check and for the pool's check of a connection before
+use. A connection that overruns is closed (its protocol state is unknown) and the request gets
+an OperationalError, hence a 503.
 """
 
 import threading
@@ -13,6 +22,7 @@ from contextlib import contextmanager
 from time import monotonic
 
 import psycopg
+from django.conf import settings
 from django.db.backends.postgresql.psycopg_any import IsolationLevel
 from django_prometheus.db.backends.postgresql import base as instrumented
 from psycopg_pool import PoolTimeout
@@ -44,6 +54,28 @@ class _Reachability:
 
 reachability = _Reachability()
 
+# The bound on one wait for the server in this thread, seconds; None: the default (see below).
+_answer_limit = threading.local()
+
+
+@contextmanager
+def answer_within(seconds: float | None):
+    """Within the block, each wait of this thread's connections for the server lasts at most
+    ``seconds``."""
+    previous = getattr(_answer_limit, "seconds", None)
+    _answer_limit.seconds = seconds
+    try:
+        yield
+    finally:
+        _answer_limit.seconds = previous
+
+
+def default_answer_limit() -> float | None:
+    """The server cancels a statement at DB_STATEMENT_TIMEOUT; waiting longer than that and a
+    margin means the server is not answering at all."""
+    statement = settings.DB_STATEMENT_TIMEOUT
+    return statement + settings.DB_ANSWER_MARGIN if statement else None
+
 
 def _server_key(params: dict) -> tuple:
     return (params.get("host"), params.get("port"), params.get("dbname"))
@@ -63,6 +95,19 @@ class TrackedConnection(psycopg.Connection):
         reachability.record(key, None)
         return connection
 
+    def wait(self, gen, interval=0.1, timeout=None):
+        limit = getattr(_answer_limit, "seconds", None) or default_answer_limit()
+        if timeout is not None or limit is None:
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, limit)
+        except psycopg.errors._WaitTimeout:
+            # Mid-protocol: nothing more can be read or written on this connection safely.
+            self.close()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {limit:g} s"
+            ) from None
+
 
 def acquire(pool, *, timeout: float):
     """A connection from ``pool`` within ``timeout`` seconds, or an error as soon as the database
@@ -73,7 +118,9 @@ def acquire(pool, *, timeout: float):
     try:
         while True:
             try:
-                return pool.getconn(timeout=max(min(WAIT_SLICE, deadline - monotonic()), 0.001))
+                # The pool checks a connection before handing it out: a ping, bounded as one.
+                with answer_within(settings.HEALTH_CHECK_TIMEOUT):
+                    return pool.getconn(timeout=max(min(WAIT_SLICE, deadline - monotonic()), 0.001))
             except PoolTimeout:
                 failure = reachability.failure(key)
                 if failure is not None:
@@ -128,12 +175,14 @@ class DatabaseWrapper(instrumented.DatabaseWrapper):
 
 @contextmanager
 def limited_wait(connection, seconds: float):
-    """Within the block, opening ``connection`` waits at most ``seconds`` (health checks)."""
+    """Within the block, opening ``connection`` and each of its waits for the server last at
+    most ``seconds`` (health checks)."""
     if not hasattr(connection, "wait_limit"):  # another backend (SQLite): nothing waits
         yield
         return
     connection.wait_limit = seconds
     try:
-        yield
+        with answer_within(seconds):
+            yield
     finally:
         connection.wait_limit = None

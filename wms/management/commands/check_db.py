@@ -49,8 +49,9 @@ class Command(BaseCommand):
 
     def _postgres_details(self, cursor, connection):
         out = self.stdout.write
-        cursor.execute("SHOW statement_timeout")
-        out(f"  statement_timeout = {cursor.fetchone()[0]}")
+        for setting in ("statement_timeout", "lock_timeout"):
+            cursor.execute(f"SHOW {setting}")
+            out(f"  {setting} = {cursor.fetchone()[0]}")
         params = connection.connection.info.get_parameters()
         out(f"  connect_timeout = {params.get('connect_timeout', 'unset')} s")
         out(f"  sslmode = {params.get('sslmode', 'default (prefer)')}")

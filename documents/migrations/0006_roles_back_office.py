@@ -12,7 +12,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0004_posting_failures"),
+        ("documents", "0005_managers_delete_unused_records"),
         ("inventory", "0004_reorder_points"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0005_roles_back_office'),
+        ('documents', '0006_roles_back_office'),
     ]
 
     operations = [

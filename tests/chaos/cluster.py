@@ -1,0 +1,121 @@
+"""A PostgreSQL cluster of the chaos suite's own: made with initdb in a temporary directory,
+on its own port, stopped, restarted, frozen and removed by the suite, never the shared one."""
+
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+PORT = int(os.environ.get("CHAOS_PG_PORT", "55440"))
+
+
+def bindir() -> Path | None:
+    """The server binaries: pg_config's, or the newest under /usr/lib/postgresql (Debian)."""
+    candidates = []
+    if shutil.which("pg_config"):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout
+        candidates.append(out.strip())
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+class Cluster:
+    def __init__(self, port: int = PORT):
+        self.port = port
+        self.bin = bindir()
+        self.root = Path(tempfile.mkdtemp(prefix="wms-chaos-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        # PostgreSQL refuses to run as root: then the cluster belongs to the postgres user.
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as:
+            shutil.chown(self.root, "postgres", "postgres")
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        subprocess.run(
+            [*self._as, str(self.bin / args[0]), *args[1:]],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    def create(self) -> "Cluster":
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.root}'\nmax_connections = 60\n"
+                "shared_buffers = 64MB\n"
+            )
+        self.start()
+        return self
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def restart(self, mode: str = "fast") -> None:
+        self.stop(mode)
+        self.start()
+
+    def _pids(self) -> list[int]:
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = [
+            int(entry)
+            for entry in os.listdir("/proc")
+            if entry.isdigit() and _ppid(int(entry)) == postmaster
+        ]
+        return [postmaster, *children]
+
+    def freeze(self) -> None:
+        """SIGSTOP the postmaster and every backend: a hung server whose sockets stay open."""
+        for pid in reversed(self._pids()):
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._pids():
+            os.kill(pid, signal.SIGCONT)
+
+    def ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                psycopg.connect(self.url("postgres"), connect_timeout=2).close()
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def remove(self) -> None:
+        try:
+            self.thaw()
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+        try:
+            self.stop("immediate")
+        except subprocess.CalledProcessError:
+            pass  # not running
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return None
