@@ -214,11 +214,34 @@ def manager(server, world) -> Api:
     return Api(server.url, world["manager"])
 
 
+class Database:
+    """Direct reads of the chaos database, for checking what the server wrote; reconnects
+    after a fault took its connection."""
+
+    def __init__(self, url: str):
+        self.url, self.connection = url, None
+
+    def execute(self, sql, params=()):
+        for attempt in (1, 2):
+            try:
+                if self.connection is None or self.connection.closed:
+                    self.connection = psycopg.connect(self.url, autocommit=True)
+                return self.connection.execute(sql, params)
+            except psycopg.OperationalError:
+                self.connection = None
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
 @pytest.fixture
 def db(cluster):
-    """A direct connection to the chaos database, for checking what the server wrote."""
-    with psycopg.connect(cluster.url(DATABASE), autocommit=True) as connection:
-        yield connection
+    database = Database(cluster.url(DATABASE))
+    yield database
+    database.close()
 
 
 @contextmanager
