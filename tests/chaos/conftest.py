@@ -75,7 +75,7 @@ def cluster():
 
 def server_env(cluster, tmp_path, **overrides) -> dict:
     """Production settings (DEBUG off, a strong key), plain HTTP on loopback, 1 + 1 pool."""
-    return project_env(
+    settings = dict(
         DATABASE_URL=cluster.url(DATABASE),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
@@ -86,8 +86,8 @@ def server_env(cluster, tmp_path, **overrides) -> dict:
         DB_POOL_SIZE="1",
         DB_MAX_OVERFLOW="1",
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-        **overrides,
     )
+    return project_env(**{**settings, **overrides})
 
 
 @pytest.fixture(scope="session")
