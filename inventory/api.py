@@ -6,15 +6,21 @@ a document changes them.
 
 from decimal import Decimal
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from inventory.models import Inventory, Product, StockMovement, WarehouseInventory
 from inventory.selectors import movement_list, product_total_list, stock_list
-from wms.api import CatalogueViewSet, catalogue_schema
+from wms.api import CatalogueViewSet, ModelSerializer, catalogue_schema
 from wms.api_errors import responses
-from wms.filters import BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.filters import (
+    BooleanFilter,
+    DateTimeFilter,
+    FilterSet,
+    IdFilter,
+    QuantityFilter,
+    TextFilter,
+)
 from wms.pagination import CursorPagination
 
 
@@ -29,11 +35,19 @@ from wms.pagination import CursorPagination
 class PriceField(serializers.DecimalField):
     """A price as a decimal string: not negative, at most 2 decimals, below 10 billion."""
 
+    default_error_messages = {"invalid": 'A decimal string is required, e.g. "12.50".'}
+
     def __init__(self, **kwargs):
         super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.00"), **kwargs)
 
+    def to_internal_value(self, data):
+        # Money is never a JSON number: 0.1 + 0.2 is not 0.3 in the client's floats either.
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
-class ProductSerializer(serializers.ModelSerializer):
+
+class ProductSerializer(ModelSerializer):
     price = PriceField(required=False)
 
     class Meta:
@@ -51,8 +65,8 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProductFilter(filters.FilterSet):
-    sku = filters.CharFilter(help_text="Exact SKU.")
+class ProductFilter(FilterSet):
+    sku = TextFilter(help_text="Exact SKU.")
     is_active = BooleanFilter()
 
     class Meta:
@@ -73,7 +87,7 @@ class StockSerializer(serializers.ModelSerializer):
         fields = ["id", "warehouse", "product", "quantity", "updated_at"]
 
 
-class StockFilter(filters.FilterSet):
+class StockFilter(FilterSet):
     warehouse = IdFilter(field_name="warehouse_id")
     product = IdFilter(field_name="product_id")
     min_quantity = QuantityFilter(field_name="quantity", lookup_expr="gte")
@@ -105,7 +119,7 @@ class ProductTotalSerializer(serializers.ModelSerializer):
         fields = ["product", "quantity", "updated_at"]
 
 
-class ProductTotalFilter(filters.FilterSet):
+class ProductTotalFilter(FilterSet):
     product = IdFilter(field_name="product_id")
 
     class Meta:
@@ -145,7 +159,7 @@ class MovementSerializer(serializers.ModelSerializer):
         ]
 
 
-class MovementFilter(filters.FilterSet):
+class MovementFilter(FilterSet):
     document = IdFilter(field_name="document_id")
     product = IdFilter(field_name="product_id")
     warehouse = IdFilter(field_name="warehouse_id")
@@ -165,7 +179,7 @@ class MovementFilter(filters.FilterSet):
     list=extend_schema(
         summary="List stock movements, newest first",
         description="The append-only ledger. Keyset pages: follow `next`.",
-        responses=responses({200: MovementSerializer(many=True)}, 400),
+        responses=responses({200: MovementSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get a stock movement", responses=responses({200: MovementSerializer}, 404)

@@ -1,21 +1,18 @@
 """Warehouses over HTTP: plain records; one that documents or stock refer to is deactivated."""
 
-from django_filters import rest_framework as filters
-from rest_framework import serializers
-
 from warehouses.models import Warehouse
-from wms.api import CatalogueViewSet, catalogue_schema
-from wms.filters import BooleanFilter
+from wms.api import CatalogueViewSet, ModelSerializer, catalogue_schema
+from wms.filters import BooleanFilter, FilterSet, TextFilter
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(ModelSerializer):
     class Meta:
         model = Warehouse
         fields = ["id", "code", "name", "location", "is_active", "created_at", "updated_at"]
 
 
-class WarehouseFilter(filters.FilterSet):
-    code = filters.CharFilter(help_text="Exact code.")
+class WarehouseFilter(FilterSet):
+    code = TextFilter(help_text="Exact code.")
     is_active = BooleanFilter()
 
     class Meta:
