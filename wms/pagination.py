@@ -30,7 +30,7 @@ def _positive(raw: str) -> bool:
 
 def _page_size(request, default: int) -> int:
     raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
+    if raw is None:  # given but empty is refused below, as an empty filter is
         return default
     if not _positive(raw):
         raise ValidationError({"page_size": ["Must be a positive whole number."]})
@@ -47,7 +47,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     last_page_strings = ()
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param) or "1"
+        raw = request.query_params.get(self.page_query_param, "1")
         if not _positive(raw):
             raise ValidationError({"page": ["Must be a positive whole number."]})
         return raw

@@ -88,3 +88,13 @@ def test_a_page_that_is_not_a_positive_integer_is_a_400(clerk_api, page):
     response = clerk_api.get(f"/api/v1/warehouses/?page={page}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["page"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/products/?page=", "/api/v1/products/?page_size=", "/api/v1/movements/?page_size="],
+)
+def test_an_empty_page_or_page_size_is_a_400(clerk_api, url):
+    response = clerk_api.get(url)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
