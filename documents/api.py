@@ -18,9 +18,9 @@ from documents.services import (
     document_post,
     document_update,
 )
-from wms.api import StrictIntegerField
+from wms.api import StrictCharField, StrictIntegerField
 from wms.api_errors import responses
-from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
+from wms.filters import BIGINT_MAX, DateTimeFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
 from wms.pagination import CursorPagination
@@ -83,7 +83,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=CANCEL_REASON_MAX,
         required=False,
         allow_blank=True,
@@ -120,7 +120,7 @@ class LineInputSerializer(serializers.Serializer):
         default=None,
         help_text="Transfers: where the goods go (default: the destination's default location).",
     )
-    lot = serializers.CharField(
+    lot = StrictCharField(
         max_length=64,
         allow_null=True,
         default=None,
@@ -145,7 +145,12 @@ class LinesField(serializers.ListField):
     child = LineInputSerializer()
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=MAX_LINES, **kwargs)
+        super().__init__(
+            min_length=1,
+            max_length=MAX_LINES,
+            error_messages={"min_length": "A document needs at least one line."},
+            **kwargs,
+        )
 
     def run_child_validation(self, data):
         try:
@@ -196,8 +201,8 @@ class _DraftFields(serializers.Serializer):
         default=None,
         help_text="Transfers only, and required for them.",
     )
-    reference = serializers.CharField(max_length=100, allow_blank=True, default="")
-    note = serializers.CharField(allow_blank=True, default="")
+    reference = StrictCharField(max_length=100, allow_blank=True, default="")
+    note = StrictCharField(allow_blank=True, default="")
     lines = LinesField(help_text=f"At least one line, at most {MAX_LINES}; a product once.")
 
     def to_internal_value(self, data):
@@ -223,7 +228,7 @@ class DocumentUpdateSerializer(_DraftFields):
     """A draft's editable fields; its type is fixed once created."""
 
 
-class DocumentFilter(filters.FilterSet):
+class DocumentFilter(FilterSet):
     status = filters.ChoiceFilter(choices=Status.choices)
     doc_type = filters.ChoiceFilter(choices=DocType.choices)
     warehouse = IdFilter(field_name="warehouse_id", help_text="The (source) warehouse.")
@@ -234,7 +239,7 @@ class DocumentFilter(filters.FilterSet):
     created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="Exclusive, ISO 8601."
     )
-    reference = filters.CharFilter(help_text="Exact reference, e.g. an order number.")
+    reference = TextFilter(help_text="Exact reference, e.g. an order number.")
 
     class Meta:
         model = Document
@@ -266,7 +271,7 @@ _DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
     list=extend_schema(
         summary="List documents, newest first",
         description="Keyset pages: follow `next`.",
-        responses=responses({200: DocumentSerializer(many=True)}, 400),
+        responses=responses({200: DocumentSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get a document with its lines", responses=responses({200: DocumentSerializer}, 404)

@@ -45,9 +45,24 @@ from inventory.selectors import (
 )
 from inventory.services import product_check_tracking
 from warehouses.api import within_location
-from wms.api import CatalogueViewSet, IdempotentCreateMixin, StrictIntegerField, catalogue_schema
+from wms.api import (
+    CatalogueViewSet,
+    IdempotentCreateMixin,
+    ModelSerializer,
+    StrictCharField,
+    StrictIntegerField,
+    catalogue_schema,
+)
 from wms.api_errors import responses
-from wms.filters import BIGINT_MAX, BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.filters import (
+    BIGINT_MAX,
+    BooleanFilter,
+    DateTimeFilter,
+    FilterSet,
+    IdFilter,
+    QuantityFilter,
+    TextFilter,
+)
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.pagination import CursorPagination
 
@@ -70,11 +85,18 @@ AS_OF = OpenApiParameter(
 class PriceField(serializers.DecimalField):
     """A price as a decimal string: not negative, at most 2 decimals, below 10 billion."""
 
+    default_error_messages = {"invalid": 'A decimal string is required, e.g. "12.50".'}
+
     def __init__(self, **kwargs):
         super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.00"), **kwargs)
 
+    def to_internal_value(self, data):
+        # Money is never a JSON number: 0.1 + 0.2 is not 0.3 in the client's floats either.
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
-class BarcodeField(serializers.CharField):
+class BarcodeField(StrictCharField):
     """A product barcode, normalised before the unique check runs: a GTIN is kept as its 14
     digits, so EAN-13 4006381333931 and (01)04006381333931 are the same barcode."""
 
@@ -93,7 +115,7 @@ class BarcodeField(serializers.CharField):
         return super().run_validation(data)
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     price = PriceField(required=False)
     barcode = BarcodeField(
         validators=[UniqueValidator(Product.objects.all(), message="Another product has it.")],
@@ -122,8 +144,8 @@ class ProductSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
-class ProductFilter(filters.FilterSet):
-    sku = filters.CharFilter(help_text="Exact SKU.")
+class ProductFilter(FilterSet):
+    sku = TextFilter(help_text="Exact SKU.")
     is_active = BooleanFilter()
 
     class Meta:
@@ -182,6 +204,8 @@ def _as_of(request):
     text = request.query_params.get("as_of")
     if text is None:
         return None
+    if text == "":  # given but empty is refused, as for every filter (wms.filters.FilterSet)
+        raise ValidationError({"as_of": ["Must not be empty."]})
     field = DateTimeFilter().field
     try:
         return field.clean(text)
@@ -189,7 +213,7 @@ def _as_of(request):
         raise ValidationError({"as_of": exc.messages}) from None
 
 
-class StockFilter(filters.FilterSet):
+class StockFilter(FilterSet):
     warehouse = IdFilter(field_name="warehouse_id")
     product = IdFilter(field_name="product_id")
     min_quantity = QuantityFilter(field_name="quantity", lookup_expr="gte")
@@ -224,7 +248,7 @@ class StockViewSet(viewsets.ReadOnlyModelViewSet):
         return stock_as_of(stock_list(), moment) if moment else stock_list()
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(ModelSerializer):
     class Meta:
         model = Lot
         fields = ["id", "product", "code", "expires_on", "is_serial", "created_at"]
@@ -251,9 +275,9 @@ class LotSerializer(serializers.ModelSerializer):
         )
 
 
-class LotFilter(filters.FilterSet):
+class LotFilter(FilterSet):
     product = IdFilter(field_name="product_id")
-    code = filters.CharFilter(help_text="Exact code.")
+    code = TextFilter(help_text="Exact code.")
     expires_before = filters.DateFilter(
         field_name="expires_on", lookup_expr="lt", help_text="Exclusive."
     )
@@ -294,12 +318,12 @@ class QuantSerializer(serializers.ModelSerializer):
         ]
 
 
-class QuantFilter(filters.FilterSet):
+class QuantFilter(FilterSet):
     warehouse = IdFilter(field_name="warehouse_id")
     location = IdFilter(field_name="location_id", help_text="Exactly this location.")
     within = IdFilter(method="filter_within", help_text="A location and everything below it.")
     product = IdFilter(field_name="product_id")
-    lot = filters.CharFilter(field_name="lot__code", help_text="A lot's code.")
+    lot = TextFilter(field_name="lot__code", help_text="A lot's code.")
 
     class Meta:
         model = Quant
@@ -335,7 +359,7 @@ class ProductTotalSerializer(serializers.ModelSerializer):
         fields = ["product", "quantity", "updated_at"]
 
 
-class ProductTotalFilter(filters.FilterSet):
+class ProductTotalFilter(FilterSet):
     product = IdFilter(field_name="product_id")
 
     class Meta:
@@ -380,12 +404,12 @@ class MovementSerializer(serializers.ModelSerializer):
         ]
 
 
-class MovementFilter(filters.FilterSet):
+class MovementFilter(FilterSet):
     document = IdFilter(field_name="document_id")
     product = IdFilter(field_name="product_id")
     warehouse = IdFilter(field_name="warehouse_id")
     location = IdFilter(field_name="location_id")
-    lot = filters.CharFilter(field_name="lot__code", help_text="A lot's code.")
+    lot = TextFilter(field_name="lot__code", help_text="A lot's code.")
     created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
     )
@@ -410,7 +434,7 @@ class MovementFilter(filters.FilterSet):
     list=extend_schema(
         summary="List stock movements, newest first",
         description="The append-only ledger. Keyset pages: follow `next`.",
-        responses=responses({200: MovementSerializer(many=True)}, 400),
+        responses=responses({200: MovementSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get a stock movement", responses=responses({200: MovementSerializer}, 404)
@@ -508,7 +532,7 @@ class ScanView(GenericAPIView):
 # --- Reorder points -------------------------------------------------------------------------
 
 
-class ReorderPointSerializer(serializers.ModelSerializer):
+class ReorderPointSerializer(ModelSerializer):
     min_quantity = StrictIntegerField(min_value=0, max_value=BIGINT_MAX)
     target_quantity = StrictIntegerField(
         min_value=0, max_value=BIGINT_MAX, help_text="At least min_quantity."
@@ -546,7 +570,7 @@ class ReorderPointSerializer(serializers.ModelSerializer):
         return super().to_representation(instance)
 
 
-class ReorderPointFilter(filters.FilterSet):
+class ReorderPointFilter(FilterSet):
     warehouse = IdFilter(field_name="warehouse_id")
     product = IdFilter(field_name="product_id")
     short = BooleanFilter(

@@ -4,8 +4,8 @@ Warehouses are plain records (one that documents or stock refer to is deactivate
 are written through warehouses.services, which keeps the tree and its paths right.
 """
 
+from django.core.validators import RegexValidator
 from django.db.models import OuterRef, Q, Subquery
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -18,14 +18,21 @@ from warehouses.services import (
     location_delete,
     location_update,
 )
-from wms.api import CatalogueViewSet, StrictIntegerField, catalogue_schema
+from wms.api import (
+    CatalogueViewSet,
+    ModelSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    catalogue_schema,
+)
 from wms.api_errors import responses
-from wms.filters import BIGINT_MAX, BooleanFilter, IdFilter
+from wms.filters import BIGINT_MAX, BooleanFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(ModelSerializer):
     default_location = serializers.IntegerField(
         source="default_location_id",
         read_only=True,
@@ -46,8 +53,8 @@ class WarehouseSerializer(serializers.ModelSerializer):
         ]
 
 
-class WarehouseFilter(filters.FilterSet):
-    code = filters.CharFilter(help_text="Exact code.")
+class WarehouseFilter(FilterSet):
+    code = TextFilter(help_text="Exact code.")
     is_active = BooleanFilter()
 
     class Meta:
@@ -89,6 +96,10 @@ class LocationSerializer(serializers.ModelSerializer):
         read_only_fields = ["warehouse", "parent"]
 
 
+# A location's code is one step of its path, which "/" joins.
+NO_SLASH = RegexValidator(r"^[^/]+$", "A code cannot contain '/'.")
+
+
 class LocationCreateSerializer(serializers.Serializer):
     warehouse = StrictIntegerField(
         min_value=1, max_value=BIGINT_MAX, required=False, help_text="Needed without a parent."
@@ -100,13 +111,13 @@ class LocationCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Default: the warehouse's default location (its root).",
     )
-    code = serializers.RegexField(
-        r"^[^/]+$", max_length=32, help_text="Unique among its siblings; no '/'."
+    code = StrictCharField(
+        max_length=32, validators=[NO_SLASH], help_text="Unique among its siblings; no '/'."
     )
-    name = serializers.CharField(max_length=200, allow_blank=True, default="")
-    barcode = serializers.CharField(max_length=64, allow_null=True, allow_blank=True, default=None)
+    name = StrictCharField(max_length=200, allow_blank=True, default="")
+    barcode = StrictCharField(max_length=64, allow_null=True, allow_blank=True, default=None)
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, default=0)
-    is_active = serializers.BooleanField(default=True)
+    is_active = StrictBooleanField(default=True)
 
     def validate(self, attrs):
         if attrs.get("parent") is None and attrs.get("warehouse") is None:
@@ -115,13 +126,13 @@ class LocationCreateSerializer(serializers.Serializer):
 
 
 class LocationUpdateSerializer(serializers.Serializer):
-    code = serializers.RegexField(r"^[^/]+$", max_length=32, required=False)
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    barcode = serializers.CharField(
+    code = StrictCharField(max_length=32, validators=[NO_SLASH], required=False)
+    name = StrictCharField(max_length=200, allow_blank=True, required=False)
+    barcode = StrictCharField(
         max_length=64, allow_null=True, allow_blank=True, required=False
     )
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -131,10 +142,10 @@ class LocationUpdateSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class LocationFilter(filters.FilterSet):
+class LocationFilter(FilterSet):
     warehouse = IdFilter(field_name="warehouse_id")
     parent = IdFilter(field_name="parent_id")
-    barcode = filters.CharFilter(help_text="Exact barcode.")
+    barcode = TextFilter(help_text="Exact barcode.")
     within = IdFilter(
         method="filter_within", help_text="A location id: it and everything below it."
     )

@@ -1,5 +1,6 @@
 """Pieces every app's API is built from."""
 
+from django.db import models
 from django.urls import Resolver404, register_converter, resolve
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -39,6 +40,48 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's CharField also turns 7 and 7.5 into "7" and "7.5"."""
+
+    default_error_messages = {"invalid": "A JSON string is required."}
+
+    def __init__(self, **kwargs):
+        # Trimmed here of ASCII white space only: str.strip() would also take "\x1c" and
+        # other control characters for blank, which the schema cannot say.
+        kwargs["trim_whitespace"] = False
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        data = data.strip(" \t\n\r\f\v")
+        if data == "" and not self.allow_blank:
+            self.fail("blank")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only: DRF's BooleanField also takes 0, 1, "yes", "on"..."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Text columns take JSON strings only, as the schema says."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.BooleanField: StrictBooleanField,
+    }
 
 
 class Router(DefaultRouter):

@@ -44,6 +44,9 @@ def _response_for(exc):
         return _invalid(errors)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        if set(_leaves(exc.get_codes())) == {"unique"}:
+            # Well-formed, but another record already has the value: a conflict with the data.
+            return _invalid(detail, status=409, code="already_exists")
         return _invalid(detail)
     if isinstance(exc, PermissionDenied):
         message = str(exc) or "You do not have permission to perform this action."
@@ -79,13 +82,21 @@ def _error(status: int, detail: str, code: str, headers=None) -> Response:
     return Response({"detail": detail, "code": code}, status=status, headers=headers)
 
 
-def _invalid(errors: dict) -> Response:
+def _leaves(codes):
+    if isinstance(codes, dict):
+        return [c for value in codes.values() for c in _leaves(value)]
+    if isinstance(codes, list):
+        return [c for value in codes for c in _leaves(value)]
+    return [codes]
+
+
+def _invalid(errors: dict, status: int = 400, code: str = "invalid") -> Response:
     flat = {field: _flatten(messages) for field, messages in errors.items()}
     field, messages = next(iter(flat.items()))
     summary = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
     more = sum(len(m) for m in flat.values()) - 1
     detail = f"Invalid input. {summary}" + (f" (and {more} more)" if more else "")
-    return Response({"detail": detail, "code": "invalid", "errors": flat}, status=400)
+    return Response({"detail": detail, "code": code, "errors": flat}, status=status)
 
 
 def _flatten(messages, prefix: str = "") -> list[str]:

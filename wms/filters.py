@@ -3,6 +3,7 @@
 from datetime import UTC, timedelta
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -88,7 +89,59 @@ class _DateTimeField(IsoDateTimeField):
             raise forms.ValidationError("Date and time out of range.", code="invalid") from None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        # The offsets in use on Earth, -14:00 to +14:00; none: the server's time zone (UTC).
+        "pattern": (
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
+            r"([Zz]|[+-](0[0-9]|1[0-3]):?[0-5][0-9]|[+-]14:?00)?)?$"
+        ),
+    }
+)
 class DateTimeFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 date and time; without an offset it is in the server's time zone (UTC)."""
 
     field_class = _DateTimeField
+
+
+class _TextField(forms.CharField):
+    """Any text, NUL included: no stored value holds one (PostgreSQL text cannot), so such a
+    filter simply matches nothing instead of being an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class TextFilter(filters.CharFilter):
+    """An exact text match."""
+
+    field_class = _TextField
+
+    def filter(self, qs, value):
+        if value and "\x00" in value:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class FilterSet(filters.FilterSet):
+    """A present but empty parameter (``?created_after=``) is refused, not taken as absent:
+    a client that sends it meant something, and the schema gives it no empty value. Text
+    filters are the exception: an empty text is a text."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        empty = [
+            name
+            for name, spec in self.filters.items()
+            if not isinstance(spec, filters.CharFilter | TextFilter)
+            and name in self.data
+            and self.data.get(name) == ""
+        ]
+        for name in empty:
+            self.form.add_error(name, forms.ValidationError("Must not be empty.", code="empty"))
+        return valid and not empty

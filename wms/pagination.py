@@ -8,6 +8,9 @@ The append-only lists that grow without bound (documents, movements) use keyset 
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
+# A cursor the server did not make names no page: 404, as for a page number past the end.
+INVALID_CURSOR = "Invalid cursor: no such page. Start from the first page and follow `next`."
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 _MAX_ID = 2**63 - 1
@@ -27,7 +30,7 @@ def _positive(raw: str) -> bool:
 
 def _page_size(request, default: int) -> int:
     raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
+    if raw is None:  # given but empty is refused below, as an empty filter is
         return default
     if not _positive(raw):
         raise ValidationError({"page_size": ["Must be a positive whole number."]})
@@ -44,7 +47,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     last_page_strings = ()
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param) or "1"
+        raw = request.query_params.get(self.page_query_param, "1")
         if not _positive(raw):
             raise ValidationError({"page": ["Must be a positive whole number."]})
         return raw
@@ -79,13 +82,13 @@ class CursorPagination(pagination.CursorPagination):
         try:
             cursor = super().decode_cursor(request)
         except NotFound as exc:  # REST framework's answer to a malformed cursor
-            raise ValidationError({"cursor": ["Invalid cursor."]}) from exc
+            raise NotFound(INVALID_CURSOR) from exc
         # The position is compared with the id column: anything but an id would fail in SQL.
         position = cursor.position if cursor else None
         if position is not None and not (
             position.isascii() and position.isdigit() and 0 < int(position) <= _MAX_ID
         ):
-            raise ValidationError({"cursor": ["Invalid cursor."]})
+            raise NotFound(INVALID_CURSOR)
         return cursor
 
     def get_paginated_response_schema(self, schema):

@@ -49,6 +49,7 @@ class Cluster:
         )
 
     def create(self) -> "Cluster":
+        self._remove_leftovers()
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(
@@ -58,6 +59,28 @@ class Cluster:
             )
         self.start()
         return self
+
+    def _remove_leftovers(self) -> None:
+        """A run that was killed before its teardown leaves its cluster running on the port."""
+        for pidfile in Path(tempfile.gettempdir()).glob("wms-chaos-pg-*/data/postmaster.pid"):
+            lines = pidfile.read_text().splitlines()
+            if len(lines) > 3 and lines[3] == str(self.port):
+                data = pidfile.parent
+                subprocess.run(
+                    [
+                        *self._as,
+                        str(self.bin / "pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "stop",
+                    ],
+                    capture_output=True,
+                    timeout=60,
+                )
+                shutil.rmtree(data.parent, ignore_errors=True)
 
     def url(self, dbname: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"

@@ -75,7 +75,7 @@ def cluster():
 
 def server_env(cluster, tmp_path, **overrides) -> dict:
     """Production settings (DEBUG off, a strong key), plain HTTP on loopback, 1 + 1 pool."""
-    return project_env(
+    settings = dict(
         DATABASE_URL=cluster.url(DATABASE),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
@@ -86,8 +86,8 @@ def server_env(cluster, tmp_path, **overrides) -> dict:
         DB_POOL_SIZE="1",
         DB_MAX_OVERFLOW="1",
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-        **overrides,
     )
+    return project_env(**{**settings, **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -214,11 +214,34 @@ def manager(server, world) -> Api:
     return Api(server.url, world["manager"])
 
 
+class Database:
+    """Direct reads of the chaos database, for checking what the server wrote; reconnects
+    after a fault took its connection."""
+
+    def __init__(self, url: str):
+        self.url, self.connection = url, None
+
+    def execute(self, sql, params=()):
+        for attempt in (1, 2):
+            try:
+                if self.connection is None or self.connection.closed:
+                    self.connection = psycopg.connect(self.url, autocommit=True)
+                return self.connection.execute(sql, params)
+            except psycopg.OperationalError:
+                self.connection = None
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
 @pytest.fixture
 def db(cluster):
-    """A direct connection to the chaos database, for checking what the server wrote."""
-    with psycopg.connect(cluster.url(DATABASE), autocommit=True) as connection:
-        yield connection
+    database = Database(cluster.url(DATABASE))
+    yield database
+    database.close()
 
 
 @contextmanager

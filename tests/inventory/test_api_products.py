@@ -47,10 +47,18 @@ def test_invalid_products_are_400s(manager_api, fields, field):
     assert not Product.objects.exists()
 
 
-def test_duplicate_sku_is_a_400(manager_api, product):
+def test_duplicate_sku_is_a_409_already_exists(manager_api, product):
     response = manager_api.post(URL, {"sku": product.sku, "name": "Again"})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_exists"
     assert response.json()["errors"]["sku"] == ["product with this sku already exists."]
+
+
+@pytest.mark.parametrize("field, value", [("sku", 7), ("name", 7.5), ("price", 12.5)])
+def test_text_and_money_are_json_strings(manager_api, field, value):
+    response = manager_api.post(URL, {"sku": "S-1", "name": "N", field: value}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
 
 
 def test_update_and_partial_update(manager_api, product):

@@ -40,7 +40,8 @@ def test_valid_gtins_and_other_codes_are_kept(manager_api, code):
 def test_the_same_gtin_in_another_spelling_is_a_duplicate(manager_api):
     ProductFactory(barcode=GTIN14)
     response = manager_api.post(URL, {"sku": "PEN", "name": "Pen", "barcode": EAN13})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_exists"
     assert response.json()["errors"]["barcode"] == ["Another product has it."]
 
 

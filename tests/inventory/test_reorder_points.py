@@ -63,7 +63,8 @@ def test_one_reorder_point_per_warehouse_and_product(manager_api, warehouse, pro
         URL,
         {"warehouse": warehouse.pk, "product": product.pk, "min_quantity": 1, "target_quantity": 3},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_exists"
 
 
 @pytest.mark.parametrize(

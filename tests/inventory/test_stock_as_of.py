@@ -95,3 +95,7 @@ def test_the_api_answers_as_of_on_quants_and_stock(warehouse, product):
     assert [(r["quantity"], r["reserved"]) for r in stock] == [(5, None)]
     response = client.get("/api/v1/quants/", {"as_of": "yesterday"})
     assert response.status_code == 400 and "as_of" in response.json()["errors"]
+    for url in ("/api/v1/quants/", "/api/v1/stock/"):
+        response = client.get(url, {"as_of": ""})
+        assert response.status_code == 400
+        assert response.json()["errors"]["as_of"] == ["Must not be empty."]

@@ -43,9 +43,10 @@ def test_invalid_warehouses_are_400s(manager_api, fields, field):
     assert field in response.json()["errors"]
 
 
-def test_duplicate_code_is_a_400(manager_api, warehouse):
+def test_duplicate_code_is_a_409_already_exists(manager_api, warehouse):
     response = manager_api.post(URL, {"code": warehouse.code, "name": "Again"})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_exists"
     assert "code" in response.json()["errors"]
 
 

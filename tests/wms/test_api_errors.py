@@ -67,8 +67,8 @@ def test_validation_detail_summarises_the_errors(clerk_api, warehouse):
     )
     body = response.json()
     assert body["detail"].startswith("Invalid input. ")
-    assert body["detail"].endswith("(and 1 more)")
-    assert set(body["errors"]) == {"doc_type", "warehouse"}
+    assert body["detail"].endswith("(and 2 more)")
+    assert set(body["errors"]) == {"doc_type", "warehouse", "lines"}
 
 
 def test_database_outages_are_left_to_the_middleware_that_answers_503():

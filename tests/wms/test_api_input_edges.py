@@ -41,3 +41,28 @@ def test_json_nested_within_the_bound_is_read_as_usual(manager_api):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"  # read, then refused field by field
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/documents/", "created_after"),
+        ("/api/v1/documents/", "status"),
+        ("/api/v1/documents/", "warehouse"),
+        ("/api/v1/movements/", "created_before"),
+        ("/api/v1/products/", "is_active"),
+    ],
+)
+def test_a_present_but_empty_parameter_is_a_400(manager_api, url, parameter):
+    response = manager_api.get(f"{url}?{parameter}=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {parameter: ["Must not be empty."]}
+
+
+@pytest.mark.parametrize(
+    "url, parameter", [("/api/v1/products/", "sku"), ("/api/v1/documents/", "reference")]
+)
+def test_a_text_filter_with_a_nul_matches_nothing(manager_api, url, parameter):
+    response = manager_api.get(url, {parameter: "a\x00b"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -5,6 +5,7 @@ import pytest
 from documents.models import Document
 from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from wms.pagination import INVALID_CURSOR
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +76,11 @@ def test_movements_page_by_keyset(clerk_api, warehouse):
 @pytest.mark.parametrize(
     "cursor", ["garbage", "cD1hYmM=", "cD0tNQ==", "cD05OTk5OTk5OTk5OTk5OTk5OTk5OQ=="]
 )
-def test_a_malformed_cursor_is_a_400(clerk_api, cursor):
+def test_a_cursor_the_server_did_not_make_names_no_page(clerk_api, cursor):
     # Base64 of p=abc, p=-5 and p=99999999999999999999: positions that are not ids.
     response = clerk_api.get(f"/api/v1/movements/?cursor={cursor}")
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"cursor": ["Invalid cursor."]}
+    assert response.status_code == 404
+    assert response.json() == {"detail": INVALID_CURSOR, "code": "not_found"}
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "last"])
@@ -87,3 +88,13 @@ def test_a_page_that_is_not_a_positive_integer_is_a_400(clerk_api, page):
     response = clerk_api.get(f"/api/v1/warehouses/?page={page}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["page"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/products/?page=", "/api/v1/products/?page_size=", "/api/v1/movements/?page_size="],
+)
+def test_an_empty_page_or_page_size_is_a_400(clerk_api, url):
+    response = clerk_api.get(url)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

@@ -78,7 +78,7 @@ def default_answer_limit() -> float | None:
 
 
 def _server_key(params: dict) -> tuple:
-    return (params.get("host"), params.get("port"), params.get("dbname"))
+    return (params.get("host"), str(params.get("port") or 5432), params.get("dbname"))
 
 
 class TrackedConnection(psycopg.Connection):
@@ -102,11 +102,16 @@ class TrackedConnection(psycopg.Connection):
         try:
             return super().wait(gen, interval, limit)
         except psycopg.errors._WaitTimeout:
+            error = psycopg.OperationalError(f"the database did not answer within {limit:g} s")
+            # The server is not answering: until a new connection to it succeeds, requests that
+            # need one fail at once instead of waiting a connect timeout each.
+            info = self.info
+            reachability.record(
+                _server_key({"host": info.host, "port": info.port, "dbname": info.dbname}), error
+            )
             # Mid-protocol: nothing more can be read or written on this connection safely.
             self.close()
-            raise psycopg.OperationalError(
-                f"the database did not answer within {limit:g} s"
-            ) from None
+            raise error from None
 
 
 def acquire(pool, *, timeout: float):
