@@ -38,6 +38,7 @@ QUANTS = LOCATIONS * PRODUCTS
 START = timezone.now().replace(microsecond=0) - timedelta(days=400)
 
 BUILD = """
+SET statement_timeout = 0;
 INSERT INTO warehouses (code, name, location, is_active, created_at, updated_at)
     VALUES ('ASOF', 'as_of bench', '', TRUE, now(), now());
 INSERT INTO locations (warehouse_id, parent_id, code, name, path, pick_order, is_active,

@@ -16,6 +16,8 @@ from documents.services import (
     document_create,
     document_delete,
     document_post,
+    document_reserve,
+    document_unreserve,
     document_update,
 )
 from wms.api_errors import responses
@@ -37,6 +39,9 @@ class DocumentLineSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True, help_text="The lot's code."
     )
     expires_on = serializers.DateField(source="lot.expires_on", read_only=True, allow_null=True)
+    reserved = serializers.IntegerField(
+        read_only=True, help_text="What the line holds reserved (reserved documents)."
+    )
 
     class Meta:
         model = DocumentLine
@@ -48,6 +53,7 @@ class DocumentLineSerializer(serializers.ModelSerializer):
             "destination_location",
             "lot",
             "expires_on",
+            "reserved",
         ]
 
 
@@ -63,6 +69,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "status",
             "warehouse",
             "destination_warehouse",
+            "backorder_of",
             "reference",
             "note",
             "lines",
@@ -78,6 +85,38 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 # --- What the API accepts -----------------------------------------------------------------
+
+
+class PostedDocumentSerializer(DocumentSerializer):
+    backorder = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The draft created for what was ordered and not shipped, or null.",
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "backorder"]
+
+
+class ReserveSerializer(serializers.Serializer):
+    partial = serializers.BooleanField(
+        default=False, help_text="Reserve what there is instead of refusing a shortage."
+    )
+
+
+class ShippedLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+
+
+class PostSerializer(serializers.Serializer):
+    lines = ShippedLineSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_LINES,
+        help_text="Reserved documents: what was shipped per line (default: all it reserved); "
+        "the rest becomes a backorder.",
+    )
 
 
 class LineInputSerializer(serializers.Serializer):
@@ -299,14 +338,16 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         operation_id="documents_post",
-        summary="Post a draft: move its stock",
+        summary="Post a draft or a reserved document: move its stock",
         description=(
-            "All lines or none. 409 `invalid_state` unless a draft; 409 `insufficient_stock` "
-            "with every short line in `shortages`; 403 without the permission to post this type."
+            "All lines or none. A reserved document moves exactly what it reserved, or the "
+            "shipped `lines` given, and what was not shipped becomes a backorder (`backorder`). "
+            "409 `invalid_state` unless a draft or reserved; 409 `insufficient_stock` with every "
+            "short line in `shortages`; 403 without the permission to post this type."
         ),
-        request=None,
+        request=PostSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+        responses=responses({200: PostedDocumentSerializer}, 400, 404, 409, 422),
     )
     @action(
         detail=True,
@@ -317,7 +358,50 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @idempotent
     def post_document(self, request, pk):
-        document_post(document_id=int(pk), user=request.user)
+        body = PostSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        lines = body.validated_data.get("lines")
+        shipped = {line["line"]: line["quantity"] for line in lines} if lines is not None else None
+        if shipped is not None and len(shipped) != len(lines):
+            raise ValidationError({"lines": ["A line appears more than once."]})
+        document = document_post(document_id=int(pk), user=request.user, shipped=shipped)
+        answer = document_get(int(pk))
+        answer.backorder = document.backorder.pk if document.backorder else None
+        return Response(PostedDocumentSerializer(answer).data)
+
+    @extend_schema(
+        operation_id="documents_reserve",
+        summary="Reserve a draft shipment or transfer",
+        description=(
+            "Chooses quants by the removal strategy and promises them to the document. All or "
+            "nothing (409 `insufficient_stock` with `shortages`) unless `partial`."
+        ),
+        request=ReserveSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
+    @idempotent
+    def reserve(self, request, pk):
+        body = ReserveSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        document_reserve(
+            document_id=int(pk), user=request.user, partial=body.validated_data["partial"]
+        )
+        return _document_response(int(pk))
+
+    @extend_schema(
+        operation_id="documents_unreserve",
+        summary="Give a reserved document's stock back",
+        description="reserved -> draft. 409 `invalid_state` unless reserved.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
+    @idempotent
+    def unreserve(self, request, pk):
+        document_unreserve(document_id=int(pk), user=request.user)
         return _document_response(int(pk))
 
     @extend_schema(

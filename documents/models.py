@@ -15,6 +15,7 @@ class DocType(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", "draft"
+    RESERVED = "reserved", "reserved"
     POSTED = "posted", "posted"
     CANCELLED = "cancelled", "cancelled"
 
@@ -44,6 +45,14 @@ class Document(models.Model):
         null=True,
         blank=True,
         help_text="Transfers only: where the goods go; the warehouse itself for an internal move.",
+    )
+    backorder_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="backorders",
+        null=True,
+        blank=True,
+        help_text="The posted document this draft holds what was not shipped of.",
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncHour
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
 from inventory.models import StockMovement
@@ -13,7 +13,12 @@ from wms.routers import reporting
 def document_list() -> QuerySet[Document]:
     """Documents with their lines, newest first, in two queries whatever the page size."""
     return Document.objects.prefetch_related(
-        Prefetch("lines", queryset=DocumentLine.objects.select_related("lot").order_by("id"))
+        Prefetch(
+            "lines",
+            queryset=DocumentLine.objects.select_related("lot")
+            .annotate(reserved=Coalesce(Sum("reservations__quantity"), Value(0)))
+            .order_by("id"),
+        )
     ).order_by("-id")
 
 

@@ -33,6 +33,8 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
         "/api/v1/documents/{id}/",
         "/api/v1/documents/{id}/post/",
         "/api/v1/documents/{id}/cancel/",
+        "/api/v1/documents/{id}/reserve/",
+        "/api/v1/documents/{id}/unreserve/",
     }
 
 
