@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from documents.api import DocumentViewSet
+from documents.api import DocumentViewSet, PickListViewSet
 from inventory.api import (
     LotViewSet,
     MovementViewSet,
@@ -25,6 +25,7 @@ router.register("stock", StockViewSet, basename="stock")
 router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("pick-lists", PickListViewSet, basename="pick-list")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

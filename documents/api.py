@@ -1,14 +1,14 @@
 """Documents over HTTP: every write is a call to documents.services, which holds the rules."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents.models import DocType, Document, DocumentLine, Status
-from documents.selectors import document_get, document_list
+from documents.models import DocType, Document, DocumentLine, PickList, Status
+from documents.selectors import document_get, document_list, pick_tasks
 from documents.services import (
     MAX_QUANTITY,
     LineInput,
@@ -19,7 +19,9 @@ from documents.services import (
     document_reserve,
     document_unreserve,
     document_update,
+    pick_list_create,
 )
+from warehouses.models import join_path
 from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, DateTimeFilter, IdFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -420,3 +422,80 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def cancel(self, request, pk):
         document_cancel(document_id=int(pk), user=request.user)
         return _document_response(int(pk))
+
+
+# --- pick lists -----------------------------------------------------------------------------
+
+
+class PickTaskSerializer(serializers.Serializer):
+    location = serializers.IntegerField(source="quant__location_id")
+    location_path = serializers.SerializerMethodField()
+    product = serializers.IntegerField(source="quant__product_id")
+    sku = serializers.CharField(source="quant__product__sku")
+    lot = serializers.CharField(source="quant__lot__code", allow_null=True)
+    expires_on = serializers.DateField(source="quant__lot__expires_on", allow_null=True)
+    quantity = serializers.IntegerField()
+
+    def get_location_path(self, task) -> str:
+        return join_path(task["quant__location__warehouse__code"], task["quant__location__path"])
+
+
+class PickListSerializer(serializers.ModelSerializer):
+    documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tasks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PickList
+        fields = ["id", "documents", "tasks", "created_by", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(PickTaskSerializer(many=True))
+    def get_tasks(self, pick_list):
+        return PickTaskSerializer(pick_tasks(pick_list_id=pick_list.pk), many=True).data
+
+
+class PickListCreateSerializer(serializers.Serializer):
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text="Reserved documents to pick in one walk.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List pick lists, newest first",
+        responses=responses({200: PickListSerializer(many=True)}, 400),
+    ),
+    retrieve=extend_schema(
+        summary="Get a pick list with its tasks",
+        responses=responses({200: PickListSerializer}, 404),
+    ),
+    create=extend_schema(
+        summary="Make a pick list for reserved documents",
+        description=(
+            "One task per (location, product, lot), summed over the documents, in walking "
+            "order (pick order, then path). 400 for a document that does not exist, 409 "
+            "`invalid_state` for one that is not reserved."
+        ),
+        request=PickListCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: PickListSerializer}, 400, 409, 422),
+    ),
+)
+class PickListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = PickList.objects.prefetch_related("documents").order_by("-id")
+    serializer_class = PickListSerializer
+
+    @idempotent
+    def create(self, request):
+        body = PickListCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pick_list = pick_list_create(
+            document_ids=body.validated_data["documents"], user=request.user
+        )
+        return Response(
+            PickListSerializer(self.get_queryset().get(pk=pick_list.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )

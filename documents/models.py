@@ -222,3 +222,20 @@ class PostingFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_number or '?'}: {self.reason}"
+
+
+class PickList(models.Model):
+    """A walk through the warehouse for one or more reserved documents (a wave)."""
+
+    documents = models.ManyToManyField(Document, related_name="pick_lists")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "pick_lists"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Pick list {self.pk}"

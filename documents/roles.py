@@ -16,6 +16,8 @@ _VIEW_EVERYTHING = [
     "documents.view_documentline",
 ]
 _DRAFTS = [
+    "documents.view_picklist",
+    "documents.add_picklist",
     "documents.add_document",
     "documents.change_document",
     "documents.delete_document",

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
-from inventory.models import StockMovement
+from inventory.models import StockMovement, StockReservation
 from wms.routers import reporting
 
 
@@ -78,3 +78,29 @@ def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str,
             .order_by("reason")
         )
         return dict(rows)
+
+
+def pick_tasks(*, pick_list_id: int) -> list[dict]:
+    """What to pick for a pick list: one task per (location, product, lot), summed over its
+    documents' reservations, in walking order (pick order, then path). One query."""
+    return list(
+        StockReservation.objects.filter(document__pick_lists=pick_list_id)
+        .values(
+            "quant__location_id",
+            "quant__location__path",
+            "quant__location__pick_order",
+            "quant__location__warehouse__code",
+            "quant__product_id",
+            "quant__product__sku",
+            "quant__lot__code",
+            "quant__lot__expires_on",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by(
+            "quant__location__pick_order",
+            "quant__location__warehouse__code",
+            "quant__location__path",
+            "quant__product__sku",
+            "quant__lot__code",
+        )
+    )

@@ -21,6 +21,7 @@ from documents.models import (
     DocType,
     Document,
     DocumentLine,
+    PickList,
     PostingFailure,
     Status,
 )
@@ -717,6 +718,35 @@ def _create_backorder(document: Document, lines, owed: dict[int, int]) -> Docume
     transaction.on_commit(lambda: metrics.BACKORDERS.labels(doc_type=document.doc_type).inc())
     logger.info("Backorder %s of %s created", backorder.number, document.number)
     return backorder
+
+
+def pick_list_create(*, document_ids: Sequence[int], user=None) -> PickList:
+    """A pick list for reserved documents. Raises ValidationError when one does not exist and
+    DocumentStateError when one is not reserved (nothing is created)."""
+    wanted = list(dict.fromkeys(document_ids))
+    if not wanted:
+        raise ValidationError({"documents": ["Name at least one reserved document."]})
+    with transaction.atomic():
+        found = dict(
+            Document.objects.filter(pk__in=wanted).values_list("pk", "status").order_by("pk")
+        )
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise ValidationError(
+                {"documents": [f"Document {pk} does not exist." for pk in missing]}
+            )
+        unreserved = [pk for pk in wanted if found[pk] != Status.RESERVED]
+        if unreserved:
+            numbers = dict(Document.objects.filter(pk__in=unreserved).values_list("pk", "number"))
+            raise DocumentStateError(
+                "Only reserved documents are picked: "
+                + ", ".join(f"{numbers[pk]} is {found[pk]}" for pk in unreserved)
+                + ".",
+                status=found[unreserved[0]],
+            )
+        pick_list = PickList.objects.create(created_by=user if getattr(user, "pk", None) else None)
+        pick_list.documents.set(wanted)
+    return pick_list
 
 
 def document_cancel(*, document_id: int, user=None) -> Document:
