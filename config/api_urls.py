@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from documents.api import DocumentViewSet
+from documents.api import DocumentViewSet, PickListViewSet
 from integrations.api import WebhookViewSet
 from inventory.api import (
     LotViewSet,
@@ -33,6 +33,7 @@ router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
+router.register("pick-lists", PickListViewSet, basename="pick-list")
 
 AUTH_URLS = [
     path("login/", ApiLoginView.as_view(), name="login"),

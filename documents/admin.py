@@ -13,7 +13,7 @@ from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
 from documents.admin_tools import replenish_view, start_count_view
@@ -21,11 +21,14 @@ from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine,
 from documents.papers import document_paper
 from documents.selectors import document_movements, lines_with_count_result, lines_with_stock
 from documents.services import (
+    RESERVABLE,
     LineInput,
     document_cancel,
     document_create,
     document_delete,
     document_post,
+    document_reserve,
+    document_unreserve,
     document_update,
     document_validate,
     user_can_cancel,
@@ -38,6 +41,7 @@ from wms.exceptions import DomainError
 
 STATUS_STYLE = {
     Status.DRAFT: ("#fff3cd", "#664d03"),
+    Status.RESERVED: ("#cfe2ff", "#084298"),
     Status.POSTED: ("#d1e7dd", "#0f5132"),
     Status.CANCELLED: ("#f8d7da", "#842029"),
 }
@@ -367,10 +371,12 @@ class DocumentAdmin(admin.ModelAdmin):
     # Exact SKU: a document is found by what it moves, never by a SKU that merely contains it.
     search_fields = ("number", "reference", "=lines__product__sku")
     autocomplete_fields = ("warehouse", "destination_warehouse")
-    actions = ("post_selected", "cancel_selected")
+    actions = ("post_selected", "reserve_selected", "unreserve_selected", "cancel_selected")
     action_form = DocumentActionForm
     readonly_fields = (
         "moved",
+        "backorder_of",
+        "backorders",
         "number",
         "status_badge",
         "created_by_name",
@@ -388,6 +394,7 @@ class DocumentAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("number", "status_badge"),
+                    ("backorder_of", "backorders"),
                     ("created_by_name", "created_at"),
                     ("posted_by_name", "posted_at"),
                     ("cancelled_by_name", "cancelled_at"),
@@ -430,6 +437,14 @@ class DocumentAdmin(admin.ModelAdmin):
                 if user_can_post(request.user, value)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description="backorders")
+    def backorders(self, document):
+        links = [
+            change_link("documents_document", pk, number)
+            for pk, number in document.backorders.values_list("pk", "number")
+        ]
+        return format_html_join(", ", "{}", ((link,) for link in links)) if links else "—"
 
     @admin.display(description="quants moved")
     def moved(self, document):
@@ -560,7 +575,10 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         user = request.user
-        context["can_post"] = bool(obj and obj.is_draft and user_can_post(user, obj.doc_type))
+        may_post = bool(obj and user_can_post(user, obj.doc_type))
+        context["can_post"] = may_post and obj.status in (Status.DRAFT, Status.RESERVED)
+        context["can_reserve"] = may_post and obj.is_draft and obj.doc_type in RESERVABLE
+        context["can_unreserve"] = may_post and obj.status == Status.RESERVED
         context["scan_entry"] = obj is None or (
             obj.is_draft and self.has_change_permission(request, obj)
         )
@@ -602,6 +620,16 @@ class DocumentAdmin(admin.ModelAdmin):
                 view(self.paper_view),
                 name="documents_document_paper",
             ),
+            path(
+                "<path:object_id>/reserve/",
+                view(self.reserve_view),
+                name="documents_document_reserve",
+            ),
+            path(
+                "<path:object_id>/unreserve/",
+                view(self.unreserve_view),
+                name="documents_document_unreserve",
+            ),
             *super().get_urls(),
         ]
 
@@ -618,7 +646,8 @@ class DocumentAdmin(admin.ModelAdmin):
         # Deleting goes one draft at a time from its page; bulk delete would bypass the service.
         actions.pop("delete_selected", None)
         if not user_can_post(request.user, "receipt"):
-            actions.pop("post_selected", None)
+            for name in ("post_selected", "reserve_selected", "unreserve_selected"):
+                actions.pop(name, None)
         if not user_can_cancel(request.user):
             actions.pop("cancel_selected", None)
         return actions
@@ -636,6 +665,22 @@ class DocumentAdmin(admin.ModelAdmin):
     def post_selected(self, request, queryset):
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
             self._transition(request, pk, number, document_post, "posted")
+
+    @admin.action(description="Reserve selected drafts")
+    def reserve_selected(self, request, queryset):
+        for pk, number in queryset.order_by("pk").values_list("pk", "number"):
+            self._transition(request, pk, number, document_reserve, "reserved")
+
+    @admin.action(description="Unreserve selected documents")
+    def unreserve_selected(self, request, queryset):
+        for pk, number in queryset.order_by("pk").values_list("pk", "number"):
+            self._transition(request, pk, number, document_unreserve, "unreserved")
+
+    def reserve_view(self, request, object_id):
+        return self._transition_view(request, object_id, document_reserve, "reserved")
+
+    def unreserve_view(self, request, object_id):
+        return self._transition_view(request, object_id, document_unreserve, "unreserved")
 
     @admin.action(description="Cancel selected documents (give the reason)")
     def cancel_selected(self, request, queryset):

@@ -1,14 +1,14 @@
 """Documents over HTTP: every write is a call to documents.services, which holds the rules."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
-from documents.selectors import document_get, document_list
+from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, PickList, Status
+from documents.selectors import document_get, document_list, pick_tasks
 from documents.services import (
     MAX_QUANTITY,
     LineInput,
@@ -16,9 +16,13 @@ from documents.services import (
     document_create,
     document_delete,
     document_post,
+    document_reserve,
+    document_unreserve,
     document_update,
+    pick_list_create,
 )
-from wms.api import StrictCharField, StrictIntegerField
+from warehouses.models import join_path
+from wms.api import StrictBooleanField, StrictCharField, StrictIntegerField
 from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, DateTimeFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -38,6 +42,9 @@ class DocumentLineSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True, help_text="The lot's code."
     )
     expires_on = serializers.DateField(source="lot.expires_on", read_only=True, allow_null=True)
+    reserved = serializers.IntegerField(
+        read_only=True, help_text="What the line holds reserved (reserved documents)."
+    )
 
     class Meta:
         model = DocumentLine
@@ -49,6 +56,7 @@ class DocumentLineSerializer(serializers.ModelSerializer):
             "destination_location",
             "lot",
             "expires_on",
+            "reserved",
         ]
 
 
@@ -64,6 +72,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "status",
             "warehouse",
             "destination_warehouse",
+            "backorder_of",
             "reference",
             "note",
             "lines",
@@ -89,6 +98,38 @@ class CancelSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="Why it is cancelled, kept as the document's cancel_reason. May be left out.",
+    )
+
+
+class PostedDocumentSerializer(DocumentSerializer):
+    backorder = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The draft created for what was ordered and not shipped, or null.",
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "backorder"]
+
+
+class ReserveSerializer(serializers.Serializer):
+    partial = StrictBooleanField(
+        default=False, help_text="Reserve what there is instead of refusing a shortage."
+    )
+
+
+class ShippedLineSerializer(serializers.Serializer):
+    line = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
+    quantity = StrictIntegerField(min_value=0, max_value=MAX_QUANTITY)
+
+
+class PostSerializer(serializers.Serializer):
+    lines = ShippedLineSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_LINES,
+        help_text="Reserved documents: what was shipped per line (default: all it reserved); "
+        "the rest becomes a backorder.",
     )
 
 
@@ -328,14 +369,16 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         operation_id="documents_post",
-        summary="Post a draft: move its stock",
+        summary="Post a draft or a reserved document: move its stock",
         description=(
-            "All lines or none. 409 `invalid_state` unless a draft; 409 `insufficient_stock` "
-            "with every short line in `shortages`; 403 without the permission to post this type."
+            "All lines or none. A reserved document moves exactly what it reserved, or the "
+            "shipped `lines` given, and what was not shipped becomes a backorder (`backorder`). "
+            "409 `invalid_state` unless a draft or reserved; 409 `insufficient_stock` with every "
+            "short line in `shortages`; 403 without the permission to post this type."
         ),
-        request=None,
+        request=PostSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+        responses=responses({200: PostedDocumentSerializer}, 400, 404, 409, 422),
     )
     @action(
         detail=True,
@@ -346,7 +389,50 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @idempotent
     def post_document(self, request, pk):
-        document_post(document_id=int(pk), user=request.user)
+        body = PostSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        lines = body.validated_data.get("lines")
+        shipped = {line["line"]: line["quantity"] for line in lines} if lines is not None else None
+        if shipped is not None and len(shipped) != len(lines):
+            raise ValidationError({"lines": ["A line appears more than once."]})
+        document = document_post(document_id=int(pk), user=request.user, shipped=shipped)
+        answer = document_get(int(pk))
+        answer.backorder = document.backorder.pk if document.backorder else None
+        return Response(PostedDocumentSerializer(answer).data)
+
+    @extend_schema(
+        operation_id="documents_reserve",
+        summary="Reserve a draft shipment or transfer",
+        description=(
+            "Chooses quants by the removal strategy and promises them to the document. All or "
+            "nothing (409 `insufficient_stock` with `shortages`) unless `partial`."
+        ),
+        request=ReserveSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
+    @idempotent
+    def reserve(self, request, pk):
+        body = ReserveSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        document_reserve(
+            document_id=int(pk), user=request.user, partial=body.validated_data["partial"]
+        )
+        return _document_response(int(pk))
+
+    @extend_schema(
+        operation_id="documents_unreserve",
+        summary="Give a reserved document's stock back",
+        description="reserved -> draft. 409 `invalid_state` unless reserved.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
+    @idempotent
+    def unreserve(self, request, pk):
+        document_unreserve(document_id=int(pk), user=request.user)
         return _document_response(int(pk))
 
     @extend_schema(
@@ -369,3 +455,80 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             document_id=int(pk), user=request.user, reason=body.validated_data["reason"]
         )
         return _document_response(int(pk))
+
+
+# --- pick lists -----------------------------------------------------------------------------
+
+
+class PickTaskSerializer(serializers.Serializer):
+    location = serializers.IntegerField(source="quant__location_id")
+    location_path = serializers.SerializerMethodField()
+    product = serializers.IntegerField(source="quant__product_id")
+    sku = serializers.CharField(source="quant__product__sku")
+    lot = serializers.CharField(source="quant__lot__code", allow_null=True)
+    expires_on = serializers.DateField(source="quant__lot__expires_on", allow_null=True)
+    quantity = serializers.IntegerField()
+
+    def get_location_path(self, task) -> str:
+        return join_path(task["quant__location__warehouse__code"], task["quant__location__path"])
+
+
+class PickListSerializer(serializers.ModelSerializer):
+    documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tasks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PickList
+        fields = ["id", "documents", "tasks", "created_by", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(PickTaskSerializer(many=True))
+    def get_tasks(self, pick_list):
+        return PickTaskSerializer(pick_tasks(pick_list_id=pick_list.pk), many=True).data
+
+
+class PickListCreateSerializer(serializers.Serializer):
+    documents = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=BIGINT_MAX),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text="Reserved documents to pick in one walk.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List pick lists, newest first",
+        responses=responses({200: PickListSerializer(many=True)}, 400),
+    ),
+    retrieve=extend_schema(
+        summary="Get a pick list with its tasks",
+        responses=responses({200: PickListSerializer}, 404),
+    ),
+    create=extend_schema(
+        summary="Make a pick list for reserved documents",
+        description=(
+            "One task per (location, product, lot), summed over the documents, in walking "
+            "order (pick order, then path). 400 for a document that does not exist, 409 "
+            "`invalid_state` for one that is not reserved."
+        ),
+        request=PickListCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: PickListSerializer}, 400, 409, 422),
+    ),
+)
+class PickListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = PickList.objects.prefetch_related("documents").order_by("-id")
+    serializer_class = PickListSerializer
+
+    @idempotent
+    def create(self, request):
+        body = PickListCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pick_list = pick_list_create(
+            document_ids=body.validated_data["documents"], user=request.user
+        )
+        return Response(
+            PickListSerializer(self.get_queryset().get(pk=pick_list.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )

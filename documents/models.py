@@ -15,6 +15,7 @@ class DocType(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", "draft"
+    RESERVED = "reserved", "reserved"
     POSTED = "posted", "posted"
     CANCELLED = "cancelled", "cancelled"
 
@@ -46,6 +47,14 @@ class Document(models.Model):
         null=True,
         blank=True,
         help_text="Transfers only: where the goods go; the warehouse itself for an internal move.",
+    )
+    backorder_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="backorders",
+        null=True,
+        blank=True,
+        help_text="The posted document this draft holds what was not shipped of.",
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
@@ -218,3 +227,20 @@ class PostingFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_number or '?'}: {self.reason}"
+
+
+class PickList(models.Model):
+    """A walk through the warehouse for one or more reserved documents (a wave)."""
+
+    documents = models.ManyToManyField(Document, related_name="pick_lists")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "pick_lists"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Pick list {self.pk}"

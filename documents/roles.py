@@ -18,6 +18,8 @@ _VIEW_EVERYTHING = [
     "documents.view_postingfailure",
 ]
 _DRAFTS = [
+    "documents.view_picklist",
+    "documents.add_picklist",
     "documents.add_document",
     "documents.change_document",
     "documents.delete_document",

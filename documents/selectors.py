@@ -6,14 +6,19 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
-from inventory.models import StockMovement, WarehouseInventory
+from inventory.models import StockMovement, StockReservation, WarehouseInventory
 from wms.routers import reporting
 
 
 def document_list() -> QuerySet[Document]:
     """Documents with their lines, newest first, in two queries whatever the page size."""
     return Document.objects.prefetch_related(
-        Prefetch("lines", queryset=DocumentLine.objects.select_related("lot").order_by("id"))
+        Prefetch(
+            "lines",
+            queryset=DocumentLine.objects.select_related("lot")
+            .annotate(reserved=Coalesce(Sum("reservations__quantity"), Value(0)))
+            .order_by("id"),
+        )
     ).order_by("-id")
 
 
@@ -100,3 +105,29 @@ def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str,
             .order_by("reason")
         )
         return dict(rows)
+
+
+def pick_tasks(*, pick_list_id: int) -> list[dict]:
+    """What to pick for a pick list: one task per (location, product, lot), summed over its
+    documents' reservations, in walking order (pick order, then path). One query."""
+    return list(
+        StockReservation.objects.filter(document__pick_lists=pick_list_id)
+        .values(
+            "quant__location_id",
+            "quant__location__path",
+            "quant__location__pick_order",
+            "quant__location__warehouse__code",
+            "quant__product_id",
+            "quant__product__sku",
+            "quant__lot__code",
+            "quant__lot__expires_on",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by(
+            "quant__location__pick_order",
+            "quant__location__warehouse__code",
+            "quant__location__path",
+            "quant__product__sku",
+            "quant__lot__code",
+        )
+    )

@@ -23,10 +23,12 @@ from documents.models import (
     DocType,
     Document,
     DocumentLine,
+    PickList,
     PostingFailure,
     Status,
 )
-from inventory.models import Lot, Product, StockMovement, Tracking
+from inventory.exceptions import InsufficientStock
+from inventory.models import Lot, Product, StockMovement, StockReservation, Tracking
 from inventory.services import MAX_QUANTITY, StockChange, StockTake, stock_apply
 from warehouses.models import Location, Warehouse
 from wms import metrics
@@ -390,33 +392,54 @@ def _lock_draft(document_id: int, verb: str) -> Document:
 # --- posting and cancelling -----------------------------------------------------------------
 
 
-def document_post(*, document_id: int, user=None) -> Document:
-    """Move the stock of a draft, all or nothing, and mark it posted.
+def document_post(
+    *, document_id: int, user=None, shipped: dict[int, int] | None = None
+) -> Document:
+    """Move the stock of a draft or a reserved document, all or nothing, and mark it posted.
 
-    Raises Document.DoesNotExist, PermissionDenied, DocumentStateError (not a draft),
-    EmptyDocument, InsufficientStock (every shortage listed) or StockLimitExceeded. Every
-    failure is counted and recorded as a PostingFailure once the posting has rolled back.
+    A draft takes its stock by the removal strategy. A reserved document moves exactly the
+    quants it reserved; ``shipped`` ({line id: quantity}, reserved documents only) ships fewer
+    than reserved on a line (a short pick), and whatever a line ordered and did not ship becomes
+    a backorder: a new draft of the same type naming this one (``document.backorder``).
+
+    Raises Document.DoesNotExist, PermissionDenied, DocumentStateError (not a draft or
+    reserved), EmptyDocument, ValidationError (bad shipped quantities), InsufficientStock
+    (every shortage listed) or StockLimitExceeded. Every failure is counted and recorded as a
+    PostingFailure once the posting has rolled back.
     """
     try:
         with transaction.atomic():
             document = _lock(document_id)
             _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
-            if document.status != Status.DRAFT:
+            if document.status not in (Status.DRAFT, Status.RESERVED):
                 raise DocumentStateError(
-                    f"{document.number} is already {document.status}; only drafts can be posted.",
+                    f"{document.number} is already {document.status}; only drafts and reserved "
+                    "documents can be posted.",
                     status=document.status,
+                )
+            if shipped is not None and document.status != Status.RESERVED:
+                raise ValidationError(
+                    {"lines": ["Shipped quantities are given for reserved documents only."]}
                 )
             lines = _lines_to_post(document.pk)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
-            changes, takes = _stock_effects(document, lines)
+            was_reserved = document.status == Status.RESERVED
+            if was_reserved:
+                changes, owed = _consume_reservations(document, lines, shipped or {})
+                takes = []
+            else:
+                (changes, takes), owed = _stock_effects(document, lines), {}
             # Marked posted before the stock rows are locked: one statement less while they
             # are held (a failure below rolls it back with everything else).
             document.status = Status.POSTED
             document.posted_at = timezone.now()
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
-            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)
+            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk).movements
+            if was_reserved:
+                StockReservation.objects.filter(document_id=document.pk).delete()
+            document.backorder = _create_backorder(document, lines, owed) if owed else None
             signals.document_posted.send(sender=Document, document=document)
     except Exception as exc:
         _record_post_failure(document_id, user, exc)
@@ -484,22 +507,14 @@ def _record_post_failure(document_id: int, user, exc: Exception) -> None:
         logger.exception("Could not record the failed posting of document %s", document_id)
 
 
-def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[StockTake]]:
+def _stock_effects(
+    document: Document, lines, *, reserve: bool = False, partial: bool = False
+) -> tuple[list[StockChange], list[StockTake]]:
     """What posting the lines does: exact quant changes (receipts, adjustments, counts) or
     takes by the removal strategy (shipments, transfers)."""
     source, destination = document.warehouse_id, document.destination_warehouse_id
     kind = document.doc_type
-    # The default locations, read only when a line leaves its location to them.
-    needs_root = kind == DocType.TRANSFER or any(not line[3] for line in lines)
-    roots = (
-        dict(
-            Location.objects.filter(
-                warehouse_id__in={source, destination} - {None}, parent__isnull=True
-            ).values_list("warehouse_id", "pk")
-        )
-        if needs_root and kind != DocType.SHIPMENT
-        else {}
-    )
+    roots = _roots(document, lines) if kind != DocType.SHIPMENT and not reserve else {}
     changes, takes = [], []
     for line_id, product_id, quantity, location_id, path, to_id, lot_id, serial in lines:
         if kind in (DocType.SHIPMENT, DocType.TRANSFER):
@@ -512,8 +527,12 @@ def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[S
                     document_line_id=line_id,
                     lot_id=lot_id,
                     within=(location_id, path) if location_id else None,
-                    to_warehouse_id=destination if moving else None,
-                    to_location_id=(to_id or roots[destination]) if moving else None,
+                    to_warehouse_id=destination if moving and not reserve else None,
+                    to_location_id=(to_id or roots[destination])
+                    if moving and not reserve
+                    else None,
+                    reserve=reserve,
+                    partial=partial,
                 )
             )
             continue
@@ -530,6 +549,207 @@ def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[S
             )
         )
     return changes, takes
+
+
+def _roots(document: Document, lines) -> dict[int, int]:
+    """The default locations, read only when a line leaves its location to them."""
+    if document.doc_type != DocType.TRANSFER and all(line[3] for line in lines):
+        return {}
+    return dict(
+        Location.objects.filter(
+            warehouse_id__in={document.warehouse_id, document.destination_warehouse_id} - {None},
+            parent__isnull=True,
+        ).values_list("warehouse_id", "pk")
+    )
+
+
+# --- reservations ---------------------------------------------------------------------------
+
+RESERVABLE = frozenset({DocType.SHIPMENT, DocType.TRANSFER})
+
+
+def document_reserve(*, document_id: int, user=None, partial: bool = False) -> Document:
+    """Promise stock to a draft shipment or transfer: ``draft -> reserved``.
+
+    The quants are chosen by the removal strategy among what is available (quantity less what
+    others reserved) and their ``reserved`` rises at every level, under the same locks as a
+    posting. All or nothing unless ``partial``: then what there is is reserved, and
+    ``document.short`` lists what was not. Raises InsufficientStock (nothing reserved at all,
+    or any shortage without ``partial``), DocumentStateError, PermissionDenied.
+    """
+    with transaction.atomic():
+        document = _lock_draft(document_id, "reserved")
+        _require(user, post_permissions(document.doc_type), f"reserve {document.doc_type}s")
+        if document.doc_type not in RESERVABLE:
+            raise DocumentStateError(
+                f"{document.number} is a {document.doc_type}; only shipments and transfers are "
+                "reserved.",
+                status=document.status,
+            )
+        lines = _lines_to_post(document.pk)
+        if not lines:
+            raise EmptyDocument(f"{document.number} has no lines to reserve.")
+        _, takes = _stock_effects(document, lines, reserve=True, partial=partial)
+        document.status = Status.RESERVED
+        document.save(update_fields=["status", "updated_at"])
+        result = stock_apply(takes=takes, document_id=document.pk)
+        if not result.held:
+            raise InsufficientStock(
+                result.short, message="Nothing is available to reserve for any line."
+            )
+        StockReservation.objects.bulk_create(
+            StockReservation(
+                document_id=document.pk, document_line_id=line, quant_id=quant, quantity=n
+            )
+            for line, quant, n in result.held
+        )
+        document.short = result.short
+    transaction.on_commit(
+        lambda: metrics.DOCUMENTS_RESERVED.labels(doc_type=document.doc_type).inc()
+    )
+    logger.info("Document %s reserved (%d quants)", document.number, len(result.held))
+    return document
+
+
+def document_unreserve(*, document_id: int, user=None) -> Document:
+    """Give a reserved document's stock back: ``reserved -> draft``."""
+    with transaction.atomic():
+        document = _lock(document_id)
+        _require(user, post_permissions(document.doc_type), f"unreserve {document.doc_type}s")
+        if document.status != Status.RESERVED:
+            raise DocumentStateError(
+                f"{document.number} is {document.status}; only reserved documents can be "
+                "unreserved.",
+                status=document.status,
+            )
+        _release(document)
+        document.status = Status.DRAFT
+        document.save(update_fields=["status", "updated_at"])
+    return document
+
+
+def _reservations(document: Document) -> list[tuple]:
+    return list(
+        StockReservation.objects.filter(document_id=document.pk)
+        .order_by("id")
+        .values_list(
+            "document_line_id",
+            "quant__warehouse_id",
+            "quant__location_id",
+            "quant__product_id",
+            "quant__lot_id",
+            "quant__is_serial",
+            "quantity",
+        )
+    )
+
+
+def _release(document: Document) -> None:
+    """Lower the reserved part of every quant the document holds, and forget its rows."""
+    changes = [
+        StockChange(w, loc, p, lot, 0, line, is_serial=serial, reserved=-n)
+        for line, w, loc, p, lot, serial, n in _reservations(document)
+    ]
+    stock_apply(changes=changes, document_id=document.pk)
+    StockReservation.objects.filter(document_id=document.pk).delete()
+
+
+def _consume_reservations(document: Document, lines, shipped: dict[int, int]):
+    """What posting a reserved document does: each line ships up to ``shipped`` (default: all
+    it reserved) from exactly its reserved quants and releases the rest. Returns the changes
+    and {line id: quantity owed} for the backorder."""
+    reservations = _reservations(document)
+    held: dict[int, int] = {}
+    for line, *_, n in reservations:
+        held[line] = held.get(line, 0) + n
+    ordered = {line[0]: line[2] for line in lines}
+    errors = [
+        f"Line {pk} is not a line of {document.number}." for pk in shipped if pk not in ordered
+    ]
+    errors += [
+        f"Line {pk}: shipped {q} must be between 0 and its reserved {held.get(pk, 0)}."
+        for pk, q in shipped.items()
+        if pk in ordered and not 0 <= q <= held.get(pk, 0)
+    ]
+    if errors:
+        raise ValidationError({"lines": errors})
+    to_ship = {pk: shipped.get(pk, held.get(pk, 0)) for pk in ordered}
+    owed = {pk: ordered[pk] - to_ship[pk] for pk in ordered if ordered[pk] > to_ship[pk]}
+    destination, targets = None, {}
+    if document.doc_type == DocType.TRANSFER:
+        roots = _roots(document, lines)
+        destination = document.destination_warehouse_id
+        targets = {line[0]: line[5] or roots[destination] for line in lines}
+    remaining = dict(to_ship)
+    changes = []
+    for line, w, loc, p, lot, serial, n in reservations:
+        ship = min(remaining[line], n)
+        remaining[line] -= ship
+        changes.append(StockChange(w, loc, p, lot, -ship, line, is_serial=serial, reserved=-n))
+        if destination is not None and ship:
+            changes.append(
+                StockChange(destination, targets[line], p, lot, ship, line, is_serial=serial)
+            )
+    return changes, owed
+
+
+def _create_backorder(document: Document, lines, owed: dict[int, int]) -> Document:
+    """A draft of the same type holding what ``document`` ordered and did not ship."""
+    backorder = Document.objects.create(
+        doc_type=document.doc_type,
+        warehouse_id=document.warehouse_id,
+        destination_warehouse_id=document.destination_warehouse_id,
+        reference=document.reference,
+        note=document.note,
+        created_by_id=document.created_by_id,
+        backorder_of=document,
+    )
+    backorder.number = f"{NUMBER_PREFIX[document.doc_type]}-{backorder.pk:06d}"
+    Document.objects.filter(pk=backorder.pk).update(number=backorder.number)
+    DocumentLine.objects.bulk_create(
+        DocumentLine(
+            document=backorder,
+            product_id=product_id,
+            quantity=owed[line_id],
+            location_id=location_id,
+            destination_location_id=to_id,
+            lot_id=lot_id,
+        )
+        for line_id, product_id, _, location_id, _, to_id, lot_id, _ in lines
+        if line_id in owed
+    )
+    transaction.on_commit(lambda: metrics.BACKORDERS.labels(doc_type=document.doc_type).inc())
+    logger.info("Backorder %s of %s created", backorder.number, document.number)
+    return backorder
+
+
+def pick_list_create(*, document_ids: Sequence[int], user=None) -> PickList:
+    """A pick list for reserved documents. Raises ValidationError when one does not exist and
+    DocumentStateError when one is not reserved (nothing is created)."""
+    wanted = list(dict.fromkeys(document_ids))
+    if not wanted:
+        raise ValidationError({"documents": ["Name at least one reserved document."]})
+    with transaction.atomic():
+        found = dict(
+            Document.objects.filter(pk__in=wanted).values_list("pk", "status").order_by("pk")
+        )
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise ValidationError(
+                {"documents": [f"Document {pk} does not exist." for pk in missing]}
+            )
+        unreserved = [pk for pk in wanted if found[pk] != Status.RESERVED]
+        if unreserved:
+            numbers = dict(Document.objects.filter(pk__in=unreserved).values_list("pk", "number"))
+            raise DocumentStateError(
+                "Only reserved documents are picked: "
+                + ", ".join(f"{numbers[pk]} is {found[pk]}" for pk in unreserved)
+                + ".",
+                status=found[unreserved[0]],
+            )
+        pick_list = PickList.objects.create(created_by=user if getattr(user, "pk", None) else None)
+        pick_list.documents.set(wanted)
+    return pick_list
 
 
 def document_cancel(*, document_id: int, user=None, reason: str = "") -> Document:
@@ -550,6 +770,8 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
                 f"{document.number} is already cancelled.", status=document.status
             )
         reversed_count = 0
+        if document.status == Status.RESERVED:
+            _release(document)
         if document.status == Status.POSTED:
             movements = StockMovement.objects.filter(
                 document_id=document.pk, is_reversal=False
@@ -567,7 +789,9 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
                 StockChange(w, loc, p, lot, -q, line, is_serial=serial)
                 for w, loc, p, lot, q, line, serial in movements
             ]
-            reversed_count = stock_apply(changes=changes, document_id=document.pk, is_reversal=True)
+            reversed_count = stock_apply(
+                changes=changes, document_id=document.pk, is_reversal=True
+            ).movements
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user

@@ -12,6 +12,8 @@ class Shortage:
     # The location (subtree) and lot the line asked for, when it named them.
     location: int | None = None
     lot: int | None = None
+    # Documents whose reservations hold the stock a count or adjustment would take.
+    held_by: tuple[str, ...] = ()
 
 
 class InsufficientStock(DomainError):

@@ -402,3 +402,42 @@ class ReorderPoint(models.Model):
             and self.target_quantity < self.min_quantity
         ):
             raise ValidationError({"target_quantity": "The target must be at least the minimum."})
+
+
+class StockReservation(models.Model):
+    """Stock of one quant promised to one line of a document not posted yet.
+
+    A quant's ``reserved`` (and its warehouse row's and product total's) is the sum of these
+    rows; they are written and removed by documents.services through the stock service, in the
+    same transaction as the reserved quantities, and reconcile_stock checks the sums.
+    """
+
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="reservations"
+    )
+    # Indexed through uq_stock_reservations_line_quant, which leads with this column.
+    document_line = models.ForeignKey(
+        "documents.DocumentLine",
+        on_delete=models.CASCADE,
+        related_name="reservations",
+        db_index=False,
+    )
+    quant = models.ForeignKey(Quant, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "stock_reservations"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_line", "quant"], name="uq_stock_reservations_line_quant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0),
+                name="check_stock_reservations_quantity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of quant {self.quant_id} for line {self.document_line_id}"

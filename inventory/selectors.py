@@ -123,6 +123,20 @@ _CHECKS: list[tuple[str, str, object]] = [
         ),
     ),
     (
+        "reservations",
+        """
+        SELECT q.id, q.reserved, COALESCE(r.total, 0)
+        FROM stock_quants q
+        LEFT JOIN (SELECT quant_id, SUM(quantity) AS total FROM stock_reservations
+                   GROUP BY quant_id) r ON r.quant_id = q.id
+        WHERE q.reserved <> COALESCE(r.total, 0)
+        ORDER BY q.id
+        """,
+        lambda q, reserved, total: (
+            f"quant {q} has {reserved} reserved, its active reservations sum to {total}"
+        ),
+    ),
+    (
         "range",
         """
         SELECT 'quant', id, quantity, reserved FROM stock_quants

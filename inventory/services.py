@@ -27,7 +27,16 @@ from django.utils import timezone
 
 from inventory.barcodes import barcode_normalize
 from inventory.exceptions import InsufficientStock, SerialInStock, Shortage, StockLimitExceeded
-from inventory.models import Inventory, Lot, Product, Quant, StockMovement, Unit, WarehouseInventory
+from inventory.models import (
+    Inventory,
+    Lot,
+    Product,
+    Quant,
+    StockMovement,
+    StockReservation,
+    Unit,
+    WarehouseInventory,
+)
 from warehouses.models import Location, Warehouse
 from wms.exceptions import DomainError
 
@@ -53,6 +62,8 @@ class StockChange:
     document_line_id: int
     set_to: bool = False
     is_serial: bool = False
+    # A change of the quant's reserved part (a reservation made, released or consumed).
+    reserved: int = 0
 
     @property
     def key(self) -> QuantKey:
@@ -75,6 +86,17 @@ class StockTake:
     within: tuple[int, str] | None = None  # (location id, its path)
     to_warehouse_id: int | None = None
     to_location_id: int | None = None
+    # Reserve what is chosen (raise ``reserved``) instead of moving it; with ``partial`` a
+    # shortage reserves what there is instead of refusing.
+    reserve: bool = False
+    partial: bool = False
+
+
+@dataclass
+class StockResult:
+    movements: int = 0  # ledger rows written
+    held: list[tuple[int, int, int]] = field(default_factory=list)  # (line, quant, reserved)
+    short: list[Shortage] = field(default_factory=list)  # what a partial reservation lacked
 
 
 @dataclass
@@ -108,16 +130,17 @@ def stock_apply(
     changes: Sequence[StockChange] = (),
     takes: Sequence[StockTake] = (),
     is_reversal: bool = False,
-) -> int:
+) -> StockResult:
     """Apply ``changes`` and ``takes`` for one document, all or nothing.
 
     Raises InsufficientStock listing every line that would take more than is available,
     StockLimitExceeded when a quantity would pass the largest storable number, SerialInStock
     when a serial would exist twice; in every case nothing changes. Returns the number of
-    ledger rows written (a change whose delta is zero writes none).
+    ledger rows written (a change whose delta is zero writes none), the reservations made
+    (line, quant, quantity) and what a partial reservation could not get.
     """
     if not changes and not takes:
-        return 0
+        return StockResult()
     # Joins the caller's transaction without a savepoint: a failure here aborts it as a whole.
     with transaction.atomic(savepoint=False):
         try:
@@ -140,68 +163,90 @@ def _apply(changes, takes, document_id, is_reversal):
     _create_growing_rows(changes, takes, destinations)
     locked = _lock_quants(changes, takes, destinations)
 
-    # (line, quant key) -> delta, in the order lines were given.
+    # (line, quant key) -> delta of quantity, and of reserved, in the order lines were given.
     moves: dict[tuple[int, QuantKey], int] = defaultdict(int)
+    holds: dict[tuple[int, QuantKey], int] = defaultdict(int)
     shortages: list[Shortage] = []
+    result = StockResult()
     balance = {key: q.quantity for key, q in locked.items()}
+    promised = {key: q.reserved for key, q in locked.items()}
     for change in changes:
-        quant = locked.get(change.key)
         current = balance.get(change.key, 0)
-        reserved = quant.reserved if quant else 0
+        reserved = promised.get(change.key, 0) + change.reserved
         delta = change.quantity - current if change.set_to else change.quantity
-        if current + delta < reserved:
+        if current + delta < reserved or reserved < 0:
             shortages.append(
                 Shortage(
                     product=change.product_id,
                     warehouse=change.warehouse_id,
                     requested=-delta,
-                    available=current - reserved,
+                    available=current - promised.get(change.key, 0),
                     location=change.location_id,
                     lot=change.lot_id,
+                    held_by=_holders(locked.get(change.key)),
                 )
             )
-        elif delta:
+            continue
+        if delta:
             balance[change.key] = current + delta
             moves[(change.document_line_id, change.key)] += delta
+        if change.reserved:
+            promised[change.key] = reserved
+            holds[(change.document_line_id, change.key)] += change.reserved
     held: dict[tuple[int, int], list[QuantKey]] = defaultdict(list)
     for key, quant in locked.items():
         held[(quant.warehouse_id, key[1])].append(key)
     for take in takes:
         shortage = _allocate(
-            take, held[(take.warehouse_id, take.product_id)], locked, balance, moves
+            take,
+            held[(take.warehouse_id, take.product_id)],
+            locked,
+            (balance, promised),
+            holds if take.reserve else moves,
         )
-        if shortage:
+        if shortage and take.partial:
+            result.short.append(shortage)
+        elif shortage:
             shortages.append(shortage)
     if shortages:
         raise InsufficientStock(shortages, message=_describe_shortages(shortages))
     moves = {k: d for k, d in moves.items() if d}
-    if not moves:
-        return 0
+    holds = {k: d for k, d in holds.items() if d}
+    result.held = [(line, locked[key].id, q) for (line, key), q in holds.items() if q > 0]
 
-    quant_deltas: dict[QuantKey, int] = defaultdict(int)
+    # Per quant, warehouse row and product total: (delta of quantity, delta of reserved).
+    quant_deltas: dict[QuantKey, list[int]] = defaultdict(lambda: [0, 0])
     for (_, key), delta in moves.items():
-        quant_deltas[key] += delta
-    quant_deltas = {k: d for k, d in quant_deltas.items() if d}
-    for key, delta in quant_deltas.items():
+        quant_deltas[key][0] += delta
+    for (_, key), delta in holds.items():
+        quant_deltas[key][1] += delta
+    quant_deltas = {k: tuple(d) for k, d in quant_deltas.items() if any(d)}
+    if not quant_deltas:
+        return result
+    for key, (delta, _) in quant_deltas.items():
         quant = locked[key]
         _check_bound(quant.quantity + delta)
         if quant.is_serial and quant.quantity + delta > 1:
             raise SerialInStock("A serial number would be in stock twice: it already is here.")
 
-    warehouse_deltas: dict[tuple[int, int], int] = defaultdict(int)
-    for key, delta in quant_deltas.items():
-        warehouse_deltas[(locked[key].warehouse_id, key[1])] += delta
-    warehouse_deltas = {k: d for k, d in warehouse_deltas.items() if d}
-    product_deltas: dict[int, int] = defaultdict(int)
-    for (_, product_id), delta in warehouse_deltas.items():
-        product_deltas[product_id] += delta
-    product_deltas = {p: d for p, d in product_deltas.items() if d}  # a transfer nets to zero
+    warehouse_deltas: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for key, (dq, dr) in quant_deltas.items():
+        row = warehouse_deltas[(locked[key].warehouse_id, key[1])]
+        row[0] += dq
+        row[1] += dr
+    warehouse_deltas = {k: tuple(d) for k, d in warehouse_deltas.items() if any(d)}
+    product_deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (_, product_id), (dq, dr) in warehouse_deltas.items():
+        product_deltas[product_id][0] += dq
+        product_deltas[product_id][1] += dr
+    # A transfer nets to zero.
+    product_deltas = {p: tuple(d) for p, d in product_deltas.items() if any(d)}
 
     _add_quantities(
         Quant,
         {locked[k].id: d for k, d in quant_deltas.items()},
         now,
-        arriving=[locked[k].id for k, d in quant_deltas.items() if d > 0],
+        arriving=[locked[k].id for k, (dq, _) in quant_deltas.items() if dq > 0],
     )
     if connection.vendor == "postgresql":
         # Lock and add in one statement per level: fewer round trips while the locks are held.
@@ -211,9 +256,9 @@ def _apply(changes, takes, document_id, is_reversal):
     else:
         warehouse_rows = _lock_warehouse_rows(sorted(warehouse_deltas))
         totals = _lock_totals(sorted(product_deltas))
-        for key, delta in warehouse_deltas.items():
+        for key, (delta, _) in warehouse_deltas.items():
             _check_bound(warehouse_rows[key][1] + delta)
-        for product_id, delta in product_deltas.items():
+        for product_id, (delta, _) in product_deltas.items():
             _check_bound(totals.get(product_id, 0) + delta)
         if warehouse_deltas:
             _add_quantities(
@@ -223,14 +268,19 @@ def _apply(changes, takes, document_id, is_reversal):
             )
         if product_deltas:
             _add_quantities(Inventory, product_deltas, now)
-    return _write_ledger(moves, locked, document_id, is_reversal, now)
+    if moves:
+        result.movements = _write_ledger(moves, locked, document_id, is_reversal, now)
+    return result
 
 
-def _allocate(take, keys, locked, balance, moves) -> Shortage | None:
+def _allocate(take, keys, locked, balances, moves) -> Shortage | None:
     """Fill ``take`` from the quants it may draw on, in removal order; a Shortage if short.
 
-    ``keys``: the locked quants of the take's warehouse and product.
+    ``keys``: the locked quants of the take's warehouse and product; ``balances``: their running
+    (quantity, reserved); ``moves``: where the chosen deltas go (quantity, or reserved when the
+    take reserves). Only what is available -- quantity less reserved -- is ever chosen.
     """
+    balance, promised = balances
     candidates = []
     for key in keys:
         quant = locked[key]
@@ -247,19 +297,23 @@ def _allocate(take, keys, locked, balance, moves) -> Shortage | None:
             (take.to_location_id, product_id, lot_id) not in locked
         ):
             continue  # a lot that arrived after the destination rows were made: not this time
-        if balance[key] - quant.reserved > 0:
+        if balance[key] - promised[key] > 0:
             candidates.append((removal_order(quant, key), key))
     needed = take.quantity
     for _, key in sorted(candidates):
         if not needed:
             break
-        quantity = min(needed, balance[key] - locked[key].reserved)
-        balance[key] -= quantity
-        moves[(take.document_line_id, key)] -= quantity
-        if take.to_location_id is not None:
-            target = (take.to_location_id, key[1], key[2])
-            balance[target] += quantity
-            moves[(take.document_line_id, target)] += quantity
+        quantity = min(needed, balance[key] - promised[key])
+        if take.reserve:
+            promised[key] += quantity
+            moves[(take.document_line_id, key)] += quantity
+        else:
+            balance[key] -= quantity
+            moves[(take.document_line_id, key)] -= quantity
+            if take.to_location_id is not None:
+                target = (take.to_location_id, key[1], key[2])
+                balance[target] += quantity
+                moves[(take.document_line_id, target)] += quantity
         needed -= quantity
     if not needed:
         return None
@@ -270,6 +324,18 @@ def _allocate(take, keys, locked, balance, moves) -> Shortage | None:
         available=take.quantity - needed,
         location=take.within[0] if take.within else None,
         lot=take.lot_id,
+    )
+
+
+def _holders(quant: "_Locked | None") -> tuple[str, ...]:
+    """The documents whose reservations hold ``quant`` (failure path only)."""
+    if quant is None or not quant.reserved:
+        return ()
+    return tuple(
+        StockReservation.objects.filter(quant_id=quant.id)
+        .order_by("document__number")
+        .values_list("document__number", flat=True)
+        .distinct()
     )
 
 
@@ -429,59 +495,75 @@ def _lock_totals(products: list[int]) -> dict[int, int]:
 _KEYS = {WarehouseInventory: ("warehouse_id", "product_id"), Inventory: ("product_id",)}
 
 
-def _lock_and_add(model, deltas: dict[tuple, int], now) -> None:
-    """PostgreSQL: lock ``model``'s rows of ``deltas`` ({key columns: delta}) in key order and
-    add the deltas, in one statement. The MATERIALIZED CTE emits the rows sorted and locks each
-    as it emits it, and the UPDATE touches only rows it has emitted, so the locks are taken in
-    the global order; a row changed meanwhile is re-read by the UPDATE (READ COMMITTED)."""
+def _lock_and_add(model, deltas: dict[tuple, tuple[int, int]], now) -> None:
+    """PostgreSQL: lock ``model``'s rows of ``deltas`` ({key columns: (quantity, reserved)}) in
+    key order and add the deltas, in one statement. The MATERIALIZED CTE emits the rows sorted
+    and locks each as it emits it, and the UPDATE touches only rows it has emitted, so the locks
+    are taken in the global order; a row changed meanwhile is re-read by the UPDATE (READ
+    COMMITTED)."""
     if not deltas:
         return
     table, columns = model._meta.db_table, _KEYS[model]
-    arrays = list(zip(*deltas, strict=True))
+    arrays = [list(a) for a in zip(*deltas, strict=True)]
     keys = ", ".join("%s::bigint[]" for _ in columns)
     names = ", ".join(f"k{i}" for i in range(len(columns)))
     match = " AND ".join(f"t.{c} = k.k{i}" for i, c in enumerate(columns))
     order = ", ".join(f"t.{c}" for c in columns)
+    pk = model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH locked AS MATERIALIZED ("
-            f"  SELECT t.{model._meta.pk.column} AS pk, k.delta"
-            f"  FROM {table} t JOIN unnest({keys}, %s::bigint[]) AS k({names}, delta) ON {match}"
+            f"  SELECT t.{pk} AS pk, k.dq, k.dr FROM {table} t"
+            f"  JOIN unnest({keys}, %s::bigint[], %s::bigint[]) AS k({names}, dq, dr) ON {match}"
             f"  ORDER BY {order} FOR UPDATE OF t) "
-            f"UPDATE {table} AS t SET quantity = t.quantity + locked.delta, updated_at = %s "
-            f"FROM locked WHERE t.{model._meta.pk.column} = locked.pk",
-            [*map(list, arrays), list(deltas.values()), now],
+            f"UPDATE {table} AS t SET quantity = t.quantity + locked.dq, "
+            f"reserved = t.reserved + locked.dr, updated_at = %s "
+            f"FROM locked WHERE t.{pk} = locked.pk",
+            [*arrays, [d[0] for d in deltas.values()], [d[1] for d in deltas.values()], now],
         )
 
 
-def _add_quantities(model, deltas: dict[int, int], now, arriving: Sequence[int] = ()) -> None:
-    """Add ``deltas`` ({primary key: delta}) to the quantity column in one statement.
+def _add_quantities(
+    model, deltas: dict[int, tuple[int, int]], now, arriving: Sequence[int] = ()
+) -> None:
+    """Add ``deltas`` ({primary key: (quantity, reserved)}) to the rows in one statement.
 
     ``arriving`` (quants only): rows receiving stock; one that was empty starts its first-in
     date now.
     """
     if connection.vendor == "postgresql":
-        # A join against two arrays: linear in the rows and always two parameters, where a
+        # A join against arrays: linear in the rows and always three parameters, where a
         # CASE with one branch per row is quadratic (each row walks the branches).
         table, pk = model._meta.db_table, model._meta.pk.column
         received = (
-            ", received_at = CASE WHEN t.quantity = 0 AND d.delta > 0 THEN %s "
-            "ELSE t.received_at END, holds_serial = t.is_serial AND t.quantity + d.delta > 0"
+            ", received_at = CASE WHEN t.quantity = 0 AND d.dq > 0 THEN %s "
+            "ELSE t.received_at END, holds_serial = t.is_serial AND t.quantity + d.dq > 0"
             if model is Quant
             else ""
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} AS t SET quantity = t.quantity + d.delta, updated_at = %s"
-                f"{received} FROM unnest(%s::bigint[], %s::bigint[]) AS d(pk, delta) "
+                f"UPDATE {table} AS t SET quantity = t.quantity + d.dq, "
+                f"reserved = t.reserved + d.dr, updated_at = %s{received} "
+                f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS d(pk, dq, dr) "
                 f"WHERE t.{pk} = d.pk",
-                [now, *([now] if model is Quant else []), list(deltas), list(deltas.values())],
+                [
+                    now,
+                    *([now] if model is Quant else []),
+                    list(deltas),
+                    [d[0] for d in deltas.values()],
+                    [d[1] for d in deltas.values()],
+                ],
             )
         return
-    quantity = F("quantity") + Case(
-        *(When(pk=pk, then=Value(d)) for pk, d in deltas.items()),
-        output_field=BigIntegerField(),
-    )
+
+    def column(name, index):
+        return F(name) + Case(
+            *(When(pk=pk, then=Value(d[index])) for pk, d in deltas.items()),
+            output_field=BigIntegerField(),
+        )
+
+    quantity = column("quantity", 0)
     extra = {}
     if model is Quant:
         extra["received_at"] = Case(
@@ -492,7 +574,9 @@ def _add_quantities(model, deltas: dict[int, int], now, arriving: Sequence[int] 
             default=GreaterThan(quantity, Value(0)),
             output_field=BooleanField(),
         )
-    model.objects.filter(pk__in=deltas).update(quantity=quantity, updated_at=now, **extra)
+    model.objects.filter(pk__in=deltas).update(
+        quantity=quantity, reserved=column("reserved", 1), updated_at=now, **extra
+    )
 
 
 _LEDGER_COLUMNS = (
@@ -576,6 +660,7 @@ def _describe_shortages(shortages: list[Shortage]) -> str:
     parts = "; ".join(
         f"{skus.get(s.product, s.product)} in {where(s)}: "
         f"requested {s.requested}, available {s.available}"
+        + (f" (reserved for {', '.join(s.held_by)})" if s.held_by else "")
         for s in shortages
     )
     return f"Insufficient stock: {parts}."

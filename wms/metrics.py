@@ -19,6 +19,12 @@ POST_FAILURES = Counter(
     "Attempts to post a document that were refused or failed, by reason.",
     ["reason"],
 )
+DOCUMENTS_RESERVED = Counter(
+    "wms_documents_reserved", "Documents reserved (committed), by type.", ["doc_type"]
+)
+BACKORDERS = Counter(
+    "wms_backorders", "Backorders created by short picks (committed), by type.", ["doc_type"]
+)
 STOCK_MOVEMENTS = Counter(
     "wms_stock_movements", "Ledger movements written by postings and cancellations (committed)."
 )

@@ -137,7 +137,7 @@ def test_posting_twice_reports_the_state(manager_client, warehouse, product):
     response = manager_client.post(post_url(receipt), follow=True)
     assert messages_of(response) == [
         f"{receipt.number} was not posted: {receipt.number} is already posted; "
-        "only drafts can be posted."
+        "only drafts and reserved documents can be posted."
     ]
     assert stock(warehouse, product) == 4
 
@@ -170,7 +170,7 @@ def test_actions_report_each_document_on_its_own(manager_client, warehouse, prod
         f"{short.number} was not posted: Insufficient stock: {product.sku} in "
         f"{warehouse.code}: requested 50, available 4.",
         f"{posted.number} was not posted: {posted.number} is already posted; "
-        "only drafts can be posted.",
+        "only drafts and reserved documents can be posted.",
     ]
     assert [status(d) for d in (fits, short, posted)] == [
         Status.POSTED,

@@ -43,6 +43,7 @@ def test_shortage_is_a_409_listing_every_short_line(clerk_api, warehouse):
             "available": 10,
             "location": None,
             "lot": None,
+            "held_by": [],
         }
     ]
     assert products[0].sku in body["detail"]
@@ -56,7 +57,8 @@ def test_posting_twice_is_a_409(clerk_api, warehouse, product):
     response = clerk_api.post(url(document, "post"))
     assert response.status_code == 409
     assert response.json() == {
-        "detail": f"{document.number} is already posted; only drafts can be posted.",
+        "detail": f"{document.number} is already posted; only drafts and reserved documents "
+        "can be posted.",
         "code": "invalid_state",
         "status": "posted",
     }
@@ -139,6 +141,7 @@ def test_cancelling_a_receipt_whose_goods_left_is_a_shortage(manager_api, wareho
             "available": 2,
             "location": warehouse.default_location.pk,
             "lot": None,
+            "held_by": [],
         }
     ]
     assert Document.objects.get(pk=receipt.pk).status == Status.POSTED

@@ -8,7 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents.services import LineInput, document_cancel, document_create, document_post
+from documents.services import (
+    LineInput,
+    document_cancel,
+    document_create,
+    document_post,
+    document_reserve,
+    document_unreserve,
+)
 from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
 from warehouses.services import location_create
@@ -82,3 +89,26 @@ def test_transfers_and_cancels_cost_the_same_for_1_and_100_lines(internal, wareh
     assert queries(lambda: document_cancel(document_id=one.pk)) == queries(
         lambda: document_cancel(document_id=hundred.pk)
     )
+
+
+def test_reserve_unreserve_and_post_with_picked_quantities_cost_the_same(warehouse):
+    products = ProductFactory.create_batch(101)
+    post("receipt", warehouse, [(p, 1000) for p in products])
+
+    def reserved(lines):
+        document = make_document("shipment", warehouse, [(p, 5) for p in lines])
+        return document, lambda: document_reserve(document_id=document.pk)
+
+    (one, reserve_one), (hundred, reserve_hundred) = reserved(products[:1]), reserved(products[1:])
+    assert queries(reserve_one) == queries(reserve_hundred)
+    assert queries(lambda: document_unreserve(document_id=one.pk)) == queries(
+        lambda: document_unreserve(document_id=hundred.pk)
+    )
+    reserve_one(), reserve_hundred()
+
+    def picked(document):
+        lines = document.lines.values_list("id", flat=True)
+        return lambda: document_post(document_id=document.pk, shipped={pk: 3 for pk in lines})
+
+    assert queries(picked(one)) == queries(picked(hundred))
+    assert hundred.backorders.get().lines.count() == 100

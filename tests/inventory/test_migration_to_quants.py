@@ -20,8 +20,8 @@ BEFORE = [
 ]
 AFTER = [
     ("warehouses", "0002_locations"),
-    ("inventory", "0003_lots_quants_ledger"),
-    ("documents", "0005_line_locations_lots"),
+    ("inventory", "0008_stock_reservations"),
+    ("documents", "0010_pick_lists"),
 ]
 
 
