@@ -499,7 +499,7 @@ class PickListCreateSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="List pick lists, newest first",
-        responses=responses({200: PickListSerializer(many=True)}, 400),
+        responses=responses({200: PickListSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
         summary="Get a pick list with its tasks",
