@@ -19,8 +19,21 @@ from integrations.models import Delivery, OutboxEvent, Subscription
 EVENT_TYPES = {
     "document.posted": "A document was posted; data is the document as the API shows it.",
     "document.cancelled": "A document was cancelled; data is the document as the API shows it.",
+    "lot.expiring": (
+        "A lot with stock expires within WEBHOOK_LOT_EXPIRING_DAYS (announced once per lot and "
+        "expiry date); data is the lot as the API shows it, with its stock."
+    ),
 }
 TEST_EVENT = "webhook.test"
+
+
+def subscribers(event_type: str) -> list[int]:
+    """The active subscriptions listening to ``event_type``."""
+    return [
+        pk
+        for pk, events in Subscription.objects.filter(is_active=True).values_list("pk", "events")
+        if event_type in events
+    ]
 
 
 def event_record(*, event_type: str, data, subscriptions=None) -> OutboxEvent | None:
@@ -30,13 +43,7 @@ def event_record(*, event_type: str, data, subscriptions=None) -> OutboxEvent | 
     Call it inside the transaction of the change the event reports.
     """
     if subscriptions is None:
-        subscriptions = [
-            pk
-            for pk, events in Subscription.objects.filter(is_active=True).values_list(
-                "pk", "events"
-            )
-            if event_type in events
-        ]
+        subscriptions = subscribers(event_type)
     if not subscriptions:
         return None  # nobody listens: nothing to deliver, nothing to serialize
     timestamp = datetime.now(UTC)
