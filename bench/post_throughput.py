@@ -13,7 +13,6 @@ service, which is timed too) and the lim_* tables are dropped at the end.
 
 import argparse
 import multiprocessing
-import os
 import random
 import re
 import shutil
@@ -22,22 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Each client is one single-threaded process, like a sync gunicorn worker: one connection each.
-os.environ.setdefault("DB_POOL_SIZE", "1")
-os.environ.setdefault("DB_MAX_OVERFLOW", "0")
-# A line per document on a terminal would measure the terminal; LOG_LEVEL=INFO to include it.
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-import django  # noqa: E402
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django_setup import ROOT  # noqa: E402, F401 - sets Django up
 
 from documents.services import LineInput, document_create, document_post  # noqa: E402
 from inventory.exceptions import InsufficientStock  # noqa: E402

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from documents.api import DocumentViewSet
@@ -12,6 +13,8 @@ from inventory.api import (
     ProductTotalViewSet,
     ProductViewSet,
     QuantViewSet,
+    ReorderPointViewSet,
+    ScanView,
     StockViewSet,
 )
 from warehouses.api import LocationViewSet, WarehouseViewSet
@@ -29,6 +32,7 @@ router.register("inventory", ProductTotalViewSet, basename="inventory")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
 
 AUTH_URLS = [
     path("login/", ApiLoginView.as_view(), name="login"),
@@ -36,11 +40,14 @@ AUTH_URLS = [
 ]
 
 urlpatterns = [
+    path("api/v1/scan/", ScanView.as_view(), name="scan"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Log in and out of the browsable API with a staff session; the login shares the admin's
     # limit on attempts (wms.login).
     path("api/auth/", include((AUTH_URLS, "rest_framework"), namespace="rest_framework")),
+    # /api/ itself is the way in, not an unknown path (the browsable API's breadcrumbs list it).
+    path("api/", RedirectView.as_view(pattern_name="api-root"), name="api"),
     re_path(r"^api/", UnknownPathView.as_view()),
 ]

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import construct_change_message, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +15,11 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 
-from documents.models import DocType, Document, DocumentLine, Status
-from documents.selectors import document_movements
+import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
+from documents.admin_tools import replenish_view, start_count_view
+from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
+from documents.papers import document_paper
+from documents.selectors import document_movements, lines_with_count_result, lines_with_stock
 from documents.services import (
     LineInput,
     document_cancel,
@@ -27,6 +31,7 @@ from documents.services import (
     user_can_cancel,
     user_can_post,
 )
+from inventory.api import ScanView
 from inventory.models import Product
 from wms.admin_mixins import change_link, html_table
 from wms.exceptions import DomainError
@@ -51,6 +56,36 @@ def _refusal(exc: Exception) -> str:
     if isinstance(exc, Document.DoesNotExist):
         return "The document no longer exists."
     return str(exc)
+
+
+REASON_REQUIRED = "give the reason for cancelling."
+
+
+def _cancel_with(reason: str):
+    """document_cancel with the reason staff must give here (the API may leave it out);
+    permission first, so a forged request is a 403 whatever its reason."""
+
+    def cancel(*, document_id: int, user):
+        if not user_can_cancel(user):
+            raise PermissionDenied
+        if not reason.strip():
+            raise ValidationError(REASON_REQUIRED.capitalize())
+        return document_cancel(document_id=document_id, user=user, reason=reason)
+
+    return cancel
+
+
+class DocumentActionForm(ActionForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=CANCEL_REASON_MAX,
+        label="Reason",
+        widget=forms.TextInput(attrs={"placeholder": "why (to cancel)"}),
+    )
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "-"
 
 
 def _without_related_links(formfield):
@@ -229,21 +264,57 @@ class LineInline(admin.TabularInline):
     model = DocumentLine
     form = LineForm
     formset = LineFormSet
-    fields = ("product", "quantity", "location", "destination_location", "lot_code", "expires_on")
+    # Every field a line can have; get_fields keeps those of the document's type.
+    fields = (
+        "product",
+        "quantity",
+        "unit",
+        "in_stock",
+        "location",
+        "destination_location",
+        "lot_code",
+        "expires_on",
+    )
+    readonly_fields = ("unit", "in_stock")
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
-    def get_fields(self, request, obj=None):
-        return LINE_FIELDS.get(obj.doc_type, self.fields) if obj else self.fields
-
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "product", "lot", "location__warehouse", "destination_location__warehouse"
-            )
+        lines = super().get_queryset(request).select_related(
+            "lot", "location__warehouse", "destination_location__warehouse"
         )
+        return lines_with_count_result(lines_with_stock(lines))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        where = LINE_FIELDS[obj.doc_type][2:]  # the location and lot fields of its type
+        if not obj.is_draft:
+            # Today's stock says nothing of the past; a count says what it found.
+            if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
+                return ("product", "book", "quantity", "difference", "unit", *where)
+            return ("product", "quantity", "unit", *where)
+        return ("product", "quantity", "unit", "in_stock", *where)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "book", "difference")
+
+    @admin.display(description="book")
+    def book(self, line):
+        return line.book
+
+    @admin.display(description="difference")
+    def difference(self, line):
+        return f"{line.difference:+d}" if line.difference else "0"
+
+    @admin.display(description="unit")
+    def unit(self, line):
+        return line.product.get_unit_display() if line.product_id else ""
+
+    @admin.display(description="in stock")
+    def in_stock(self, line):
+        # Filled by the scan for new lines; saved lines have it from get_queryset.
+        return getattr(line, "in_stock", "")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -293,19 +364,22 @@ class DocumentAdmin(admin.ModelAdmin):
         ("created_by", admin.RelatedOnlyFieldListFilter),
     )
     date_hierarchy = "created_at"
-    search_fields = ("number", "reference")
+    # Exact SKU: a document is found by what it moves, never by a SKU that merely contains it.
+    search_fields = ("number", "reference", "=lines__product__sku")
     autocomplete_fields = ("warehouse", "destination_warehouse")
     actions = ("post_selected", "cancel_selected")
+    action_form = DocumentActionForm
     readonly_fields = (
         "moved",
         "number",
         "status_badge",
-        "created_by",
+        "created_by_name",
         "created_at",
         "posted_at",
-        "posted_by",
+        "posted_by_name",
         "cancelled_at",
-        "cancelled_by",
+        "cancelled_by_name",
+        "cancel_reason",
     )
     fieldsets = (
         (None, {"fields": ("doc_type", "warehouse", "destination_warehouse", "reference", "note")}),
@@ -314,13 +388,23 @@ class DocumentAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("number", "status_badge"),
-                    ("created_by", "created_at"),
-                    ("posted_by", "posted_at"),
-                    ("cancelled_by", "cancelled_at"),
+                    ("created_by_name", "created_at"),
+                    ("posted_by_name", "posted_at"),
+                    ("cancelled_by_name", "cancelled_at"),
+                    "cancel_reason",
                 )
             },
         ),
     )
+
+    class Media:
+        js = (
+            "admin/js/jquery.init.js",
+            "documents/scan_entry.js",
+            "documents/document_form.js",
+            "documents/responsive.js",
+        )
+        css = {"all": ("documents/scan_entry.css", "documents/responsive.css")}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_count=Count("lines"))
@@ -328,9 +412,24 @@ class DocumentAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets[:1]  # no status before it exists
+        if obj.doc_type == DocType.TRANSFER:
+            fieldsets = self.fieldsets
+        else:
+            main = [f for f in self.fieldsets[0][1]["fields"] if f != "destination_warehouse"]
+            fieldsets = ((None, {"fields": main}), *self.fieldsets[1:])
         if obj.is_draft:
-            return self.fieldsets
-        return (*self.fieldsets, ("What moved", {"fields": ("moved",)}))
+            return fieldsets
+        return (*fieldsets, ("What moved", {"fields": ("moved",)}))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "doc_type":
+            # Only the types this user may post: a draft nobody here can post only waits.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.choices
+                if user_can_post(request.user, value)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.display(description="quants moved")
     def moved(self, document):
@@ -370,6 +469,20 @@ class DocumentAdmin(admin.ModelAdmin):
             colour,
             document.get_status_display(),
         )
+
+    # Who did it, as text: a link would lead staff without user permissions to a bare 403.
+
+    @admin.display(description="created by")
+    def created_by_name(self, document):
+        return _user_name(document.created_by)
+
+    @admin.display(description="posted by")
+    def posted_by_name(self, document):
+        return _user_name(document.posted_by)
+
+    @admin.display(description="cancelled by")
+    def cancelled_by_name(self, document):
+        return _user_name(document.cancelled_by)
 
     @admin.display(description="warehouses", ordering="warehouse__code")
     def warehouses(self, document):
@@ -448,6 +561,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         user = request.user
         context["can_post"] = bool(obj and obj.is_draft and user_can_post(user, obj.doc_type))
+        context["scan_entry"] = obj is None or (
+            obj.is_draft and self.has_change_permission(request, obj)
+        )
         context["can_cancel"] = bool(
             obj and obj.status != Status.CANCELLED and user_can_cancel(user)
         )
@@ -458,6 +574,19 @@ class DocumentAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            # The scan input's endpoint: GET /api/v1/scan/ itself, served under the admin so
+            # that staff scanning at full speed do not spend the integrators' per-IP API rate.
+            path("scan/", view(ScanView.as_view(schema=None)), name="documents_document_scan"),
+            path(
+                "start-count/",
+                view(lambda request: start_count_view(self, request)),
+                name="documents_document_start_count",
+            ),
+            path(
+                "replenish/",
+                view(lambda request: replenish_view(self, request)),
+                name="documents_document_replenish",
+            ),
             path(
                 "<path:object_id>/post/",
                 view(self.post_view),
@@ -468,8 +597,21 @@ class DocumentAdmin(admin.ModelAdmin):
                 view(self.cancel_view),
                 name="documents_document_cancel",
             ),
+            path(
+                "<path:object_id>/paper/",
+                view(self.paper_view),
+                name="documents_document_paper",
+            ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_count": user_can_post(request.user, DocType.COUNT),
+            "can_replenish": user_can_post(request.user, DocType.RECEIPT),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -485,7 +627,7 @@ class DocumentAdmin(admin.ModelAdmin):
         """Run one service on one document and report its outcome as a message."""
         try:
             service(document_id=document_id, user=request.user)
-        except (DomainError, PermissionDenied, Document.DoesNotExist) as exc:
+        except (DomainError, PermissionDenied, ValidationError, Document.DoesNotExist) as exc:
             self.message_user(request, f"{number} was not {verb}: {_refusal(exc)}", messages.ERROR)
         else:
             self.message_user(request, f"{number} {verb}.", messages.SUCCESS)
@@ -495,10 +637,22 @@ class DocumentAdmin(admin.ModelAdmin):
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
             self._transition(request, pk, number, document_post, "posted")
 
-    @admin.action(description="Cancel selected documents")
+    @admin.action(description="Cancel selected documents (give the reason)")
     def cancel_selected(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        if not reason.strip():
+            self.message_user(request, f"Nothing was cancelled: {REASON_REQUIRED}", messages.ERROR)
+            return
         for pk, number in queryset.order_by("pk").values_list("pk", "number"):
-            self._transition(request, pk, number, document_cancel, "cancelled")
+            self._transition(request, pk, number, _cancel_with(reason), "cancelled")
+
+    def paper_view(self, request, object_id):
+        document = self.get_object(request, unquote(object_id))
+        if document is None:
+            raise Http404("No such document.")
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        return document_paper(request, document, context=self.admin_site.each_context(request))
 
     def response_change(self, request, obj):
         """Post pressed on the change form: the form was saved (it was valid), now post it.
@@ -516,7 +670,8 @@ class DocumentAdmin(admin.ModelAdmin):
         return self._transition_view(request, object_id, document_post, "posted")
 
     def cancel_view(self, request, object_id):
-        return self._transition_view(request, object_id, document_cancel, "cancelled")
+        reason = request.POST.get("reason", "")
+        return self._transition_view(request, object_id, _cancel_with(reason), "cancelled")
 
     def _transition_view(self, request, object_id, service, verb):
         if request.method != "POST":
@@ -531,7 +686,7 @@ class DocumentAdmin(admin.ModelAdmin):
             service(document_id=document.pk, user=request.user)
         except PermissionDenied:
             raise
-        except (DomainError, Document.DoesNotExist) as exc:
+        except (DomainError, ValidationError, Document.DoesNotExist) as exc:
             self.message_user(
                 request, f"{document.number} was not {verb}: {_refusal(exc)}", messages.ERROR
             )

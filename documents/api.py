@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents.models import DocType, Document, DocumentLine, Status
+from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.selectors import document_get, document_list
 from documents.services import (
     MAX_QUANTITY,
@@ -74,11 +74,22 @@ class DocumentSerializer(serializers.ModelSerializer):
             "posted_at",
             "cancelled_by",
             "cancelled_at",
+            "cancel_reason",
         ]
         read_only_fields = fields
 
 
 # --- What the API accepts -----------------------------------------------------------------
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=CANCEL_REASON_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why it is cancelled, kept as the document's cancel_reason. May be left out.",
+    )
 
 
 class LineInputSerializer(serializers.Serializer):
@@ -340,12 +351,16 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             "A draft is simply cancelled; a posted document's movements are reversed, which is "
             "a 409 `insufficient_stock` if the goods are gone. 409 `invalid_state` if cancelled."
         ),
-        request=None,
+        request=CancelSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: DocumentSerializer}, 400, 404, 409, 422),
     )
     @action(detail=True, methods=["post"], permission_classes=[ViewModelPermission])
     @idempotent
     def cancel(self, request, pk):
-        document_cancel(document_id=int(pk), user=request.user)
+        body = CancelSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        document_cancel(
+            document_id=int(pk), user=request.user, reason=body.validated_data["reason"]
+        )
         return _document_response(int(pk))

@@ -19,6 +19,8 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "cancelled"
 
 
+CANCEL_REASON_MAX = 500
+
 NUMBER_PREFIX = {
     DocType.RECEIPT: "RCV",
     DocType.SHIPMENT: "SHP",
@@ -73,6 +75,9 @@ class Document(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    cancel_reason = models.CharField(
+        max_length=CANCEL_REASON_MAX, blank=True, help_text="Why it was cancelled, as given."
     )
 
     class Meta:

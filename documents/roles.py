@@ -14,6 +14,8 @@ _VIEW_EVERYTHING = [
     "inventory.view_stockmovement",
     "documents.view_document",
     "documents.view_documentline",
+    "inventory.view_reorderpoint",
+    "documents.view_postingfailure",
 ]
 _DRAFTS = [
     "documents.add_document",
@@ -38,6 +40,9 @@ ROLE_PERMISSIONS = {
         # Deleting is refused (409 in_use) while anything refers to the record, so this only
         # ever removes a mistake nobody used yet.
         "inventory.delete_product",
+        "inventory.add_reorderpoint",
+        "inventory.change_reorderpoint",
+        "inventory.delete_reorderpoint",
         "warehouses.add_warehouse",
         "warehouses.change_warehouse",
         "warehouses.delete_warehouse",
@@ -71,3 +76,4 @@ def sync_roles(group_model, permission_model) -> None:
                 content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(wanted)
+

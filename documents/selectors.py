@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncHour
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
-from inventory.models import StockMovement
+from inventory.models import StockMovement, WarehouseInventory
 from wms.routers import reporting
 
 
@@ -15,6 +15,33 @@ def document_list() -> QuerySet[Document]:
     return Document.objects.prefetch_related(
         Prefetch("lines", queryset=DocumentLine.objects.select_related("lot").order_by("id"))
     ).order_by("-id")
+
+
+def lines_with_stock(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
+    """Lines with their product and ``in_stock``: what the document's warehouse has available
+    of the product today (quantity less reserved), in the lines' own query (a subquery, not
+    a query per line)."""
+    in_stock = WarehouseInventory.objects.filter(
+        warehouse_id=OuterRef("document__warehouse_id"), product_id=OuterRef("product_id")
+    ).values(free=F("quantity") - F("reserved"))
+    return lines.select_related("product").annotate(in_stock=Coalesce(Subquery(in_stock), Value(0)))
+
+
+def lines_with_count_result(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
+    """A posted count's lines with ``difference`` (what posting moved: counted - book) and
+    ``book`` (the quantity the books had when it was posted)."""
+    moved = (
+        StockMovement.objects.filter(document_line_id=OuterRef("pk"), is_reversal=False)
+        .order_by()
+        .values("document_line_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return (
+        lines.select_related("product")
+        .annotate(difference=Coalesce(Subquery(moved), Value(0)))
+        .annotate(book=F("quantity") - F("difference"))
+    )
 
 
 def document_get(document_id: int) -> Document:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from documents import signals
 from documents.exceptions import DocumentStateError, EmptyDocument
 from documents.models import (
+    CANCEL_REASON_MAX,
     NUMBER_PREFIX,
     DocType,
     Document,
@@ -531,12 +532,16 @@ def _stock_effects(document: Document, lines) -> tuple[list[StockChange], list[S
     return changes, takes
 
 
-def document_cancel(*, document_id: int, user=None) -> Document:
-    """Cancel a draft, or a posted document by writing movements that reverse its own.
+def document_cancel(*, document_id: int, user=None, reason: str = "") -> Document:
+    """Cancel a draft, or a posted document by writing movements that reverse its own; the
+    reason given is kept on the document.
 
     A posted document whose reversal would take back stock that is gone is refused with
     InsufficientStock and stays posted.
     """
+    reason = reason.strip()
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"At most {CANCEL_REASON_MAX} characters."})
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, CANCEL_PERMISSIONS, "cancel documents")
@@ -566,7 +571,10 @@ def document_cancel(*, document_id: int, user=None) -> Document:
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user
-        document.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        document.cancel_reason = reason
+        document.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+        )
         signals.document_cancelled.send(sender=Document, document=document)
     transaction.on_commit(lambda: metrics.STOCK_MOVEMENTS.inc(reversed_count))
     logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)

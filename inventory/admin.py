@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
@@ -12,12 +13,24 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 import warehouses.admin
-from inventory.models import Inventory, Lot, Product, Quant, StockMovement, WarehouseInventory
+from inventory.barcodes import barcode_normalize, barcode_svg, is_gtin_shaped
+from inventory.models import (
+    Inventory,
+    Lot,
+    Product,
+    Quant,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
 from inventory.selectors import (
+    below_reorder_point,
     location_stock,
+    movement_balances,
     product_movements,
     product_stock,
     quant_list,
+    reorder_point_list,
     warehouse_stock,
 )
 from inventory.services import (
@@ -36,6 +49,8 @@ WAREHOUSE_STOCK_SHOWN = 200
 # (DATA_UPLOAD_MAX_MEMORY_SIZE). Bigger files go through `manage.py import_products`.
 IMPORT_MAX_BYTES = 2_000_000
 IMPORT_ROWS_SHOWN = 200
+# Labels printed at once (a sheet of 3 x 8 per page).
+LABELS_MAX = 480
 
 
 def _signed(quantity: int) -> str:
@@ -113,7 +128,16 @@ def quant_table(quants, *, show_location=True, show_product=False) -> str:
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = ("sku", "name", "description", "unit", "price", "tracking", "is_active")
+        fields = (
+            "sku",
+            "barcode",
+            "name",
+            "description",
+            "unit",
+            "price",
+            "tracking",
+            "is_active",
+        )
 
     def clean_tracking(self):
         tracking = self.cleaned_data["tracking"]
@@ -127,11 +151,21 @@ class ProductForm(forms.ModelForm):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductForm
-    list_display = ("sku", "name", "unit", "price", "is_active", "total_quantity", "updated_at")
+    list_display = (
+        "sku",
+        "name",
+        "barcode",
+        "unit",
+        "price",
+        "is_active",
+        "total_quantity",
+        "updated_at",
+    )
     list_filter = ("is_active", "unit")
-    search_fields = ("sku", "name")
+    search_fields = ("sku", "name", "=barcode")
     ordering = ("sku",)
     readonly_fields = (
+        "barcode_image",
         "stock_by_warehouse",
         "stock_by_location",
         "latest_movements",
@@ -141,7 +175,18 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("sku", "name", "description", "unit", "price", "tracking", "is_active")},
+            {
+                "fields": (
+                    "sku",
+                    ("barcode", "barcode_image"),
+                    "name",
+                    "description",
+                    "unit",
+                    "price",
+                    "tracking",
+                    "is_active",
+                )
+            },
         ),
         ("Stock", {"fields": ("stock_by_warehouse", "stock_by_location", "latest_movements")}),
         ("History", {"fields": ("created_at", "updated_at")}),
@@ -158,6 +203,12 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="total stock", ordering="total_quantity")
     def total_quantity(self, product):
         return product.total_quantity
+
+    @admin.display(description="as printed")
+    def barcode_image(self, product):
+        if not (product.barcode or product.sku):
+            return "—"
+        return barcode_svg(product.barcode or product.sku)
 
     @admin.display(description="stock per warehouse")
     def stock_by_warehouse(self, product):
@@ -214,8 +265,29 @@ class ProductAdmin(admin.ModelAdmin):
             product.pk,
         )
 
+    actions = ("print_labels",)
+
+    @admin.action(description="Print labels of selected products")
+    def print_labels(self, request, queryset):
+        products = list(queryset.order_by("sku")[:LABELS_MAX])
+        labels = [(p, barcode_svg(p.barcode or p.sku)) for p in products]
+        context = {
+            "title": "Product labels",
+            "labels": labels,
+            "more": queryset.count() > LABELS_MAX,
+        }
+        return TemplateResponse(request, "admin/inventory/product/labels.html", context)
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_gtin_shaped(search_term.strip()):
+            # The GTIN as printed (13 digits) finds the 14 digits it is stored as.
+            try:
+                stored = barcode_normalize(search_term)
+            except ValidationError:
+                pass
+            else:
+                queryset |= self.get_queryset(request).filter(barcode=stored)
         # Document lines pick from active products only (documents.services refuses others).
         if request.GET.get("app_label") == "documents":
             queryset = queryset.filter(is_active=True)
@@ -385,6 +457,19 @@ class InventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.Model
         return row.product.get_unit_display()
 
 
+class LedgerChangeList(ChangeList):
+    """The ledger's page, each row with the balance after it: computed for the rows of the
+    page only, after paging, so a deep page costs what the first does."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        balances = movement_balances(movement_ids=[m.pk for m in rows])
+        for movement in rows:
+            movement.balance = balances.get(movement.pk)
+        self.result_list = rows
+
+
 @admin.register(StockMovement)
 class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -395,11 +480,19 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
         "product_link",
         "warehouse_link",
         "signed_quantity",
+        "balance",
         "is_reversal",
+        "by",
     )
-    list_select_related = ("document", "product", "warehouse")
+    list_select_related = (
+        "document__posted_by",
+        "document__cancelled_by",
+        "product",
+        "warehouse",
+    )
     list_filter = ("document__doc_type", "is_reversal", "warehouse")
-    search_fields = ("product__sku", "product__name", "document__number", "warehouse__code")
+    # Codes and numbers match exactly (SKU-1 must not find SKU-10); names by any part.
+    search_fields = ("=product__sku", "product__name", "=document__number", "=warehouse__code")
     date_hierarchy = "created_at"
     ordering = ("-id",)
     # Counting a ledger of millions of rows for every page is slow; filtered counts stay.
@@ -426,6 +519,65 @@ class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.M
     @admin.display(description="quantity", ordering="quantity")
     def signed_quantity(self, movement):
         return _signed(movement.quantity)
+
+    def get_changelist(self, request, **kwargs):
+        return LedgerChangeList
+
+    @admin.display(description="balance after")
+    def balance(self, movement):
+        return movement.balance
+
+    @admin.display(description="by")
+    def by(self, movement):
+        user = (
+            movement.document.cancelled_by if movement.is_reversal else movement.document.posted_by
+        )
+        return user.get_username() if user is not None else "-"
+
+
+# --- reorder points -------------------------------------------------------------------------
+
+
+class ShortFilter(admin.SimpleListFilter):
+    title = "short"
+    parameter_name = "short"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "below the minimum"), ("no", "at or above it"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return below_reorder_point(queryset, short=self.value() == "yes")
+        return queryset
+
+
+@admin.register(ReorderPoint)
+class ReorderPointAdmin(RowColumns, admin.ModelAdmin):
+    list_display = (
+        "product_link",
+        "product_name",
+        "warehouse_link",
+        "min_quantity",
+        "target_quantity",
+        "available",
+        "to_order",
+    )
+    list_select_related = ("product", "warehouse")
+    list_filter = (ShortFilter, "warehouse")
+    search_fields = ("product__sku", "product__name", "warehouse__code")
+    autocomplete_fields = ("warehouse", "product")
+    fields = ("warehouse", "product", "min_quantity", "target_quantity")
+
+    def get_queryset(self, request):
+        return reorder_point_list().select_related("product", "warehouse")
+
+    @admin.display(description="available", ordering="available")
+    def available(self, point):
+        return point.available
+
+    @admin.display(description="to order", ordering="to_order")
+    def to_order(self, point):
+        return point.to_order
 
 
 # --- lots, quants, and what each location holds --------------------------------------------

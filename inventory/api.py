@@ -7,6 +7,7 @@ a document changes them.
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,21 +17,38 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 
-from inventory.models import Inventory, Lot, Product, Quant, StockMovement, WarehouseInventory
+from inventory.barcodes import barcode_normalize
+from inventory.models import (
+    Inventory,
+    Lot,
+    Product,
+    Quant,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
 from inventory.selectors import (
+    available_quantity,
+    below_reorder_point,
     movement_list,
     product_total_list,
     quant_list,
+    reorder_point_list,
+    scan_resolve,
     stock_as_of,
     stock_list,
 )
 from inventory.services import product_check_tracking
 from warehouses.api import within_location
-from wms.api import CatalogueViewSet, catalogue_schema
+from wms.api import CatalogueViewSet, IdempotentCreateMixin, StrictIntegerField, catalogue_schema
 from wms.api_errors import responses
-from wms.filters import BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.filters import BIGINT_MAX, BooleanFilter, DateTimeFilter, IdFilter, QuantityFilter
+from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.pagination import CursorPagination
 
 AS_OF = OpenApiParameter(
@@ -56,14 +74,38 @@ class PriceField(serializers.DecimalField):
         super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0.00"), **kwargs)
 
 
+class BarcodeField(serializers.CharField):
+    """A product barcode, normalised before the unique check runs: a GTIN is kept as its 14
+    digits, so EAN-13 4006381333931 and (01)04006381333931 are the same barcode."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=64, allow_null=True, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return barcode_normalize(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and not data.strip():
+            return None  # "" clears the barcode, like null
+        return super().run_validation(data)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     price = PriceField(required=False)
+    barcode = BarcodeField(
+        validators=[UniqueValidator(Product.objects.all(), message="Another product has it.")],
+        help_text="GTIN-8/12/13/14 (stored as 14 digits, check digit verified) or another code.",
+    )
 
     class Meta:
         model = Product
         fields = [
             "id",
             "sku",
+            "barcode",
             "name",
             "description",
             "unit",
@@ -114,10 +156,25 @@ def _shown_fields():
 
 class StockSerializer(serializers.ModelSerializer):
     quantity, reserved, available = _shown_fields().values()
+    to_order = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="target_quantity - available of the row's reorder point (0 when at or above "
+        "the target); null without a reorder point.",
+    )
 
     class Meta:
         model = WarehouseInventory
-        fields = ["id", "warehouse", "product", "quantity", "reserved", "available", "updated_at"]
+        fields = [
+            "id",
+            "warehouse",
+            "product",
+            "quantity",
+            "reserved",
+            "available",
+            "to_order",
+            "updated_at",
+        ]
 
 
 def _as_of(request):
@@ -137,10 +194,14 @@ class StockFilter(filters.FilterSet):
     product = IdFilter(field_name="product_id")
     min_quantity = QuantityFilter(field_name="quantity", lookup_expr="gte")
     max_quantity = QuantityFilter(field_name="quantity", lookup_expr="lte")
+    below_reorder_point = BooleanFilter(
+        method=lambda rows, name, value: below_reorder_point(rows, short=value),
+        help_text="true: only rows with less available than their reorder point's minimum.",
+    )
 
     class Meta:
         model = WarehouseInventory
-        fields = ["warehouse", "product", "min_quantity", "max_quantity"]
+        fields = ["warehouse", "product", "min_quantity", "max_quantity", "below_reorder_point"]
 
 
 @extend_schema_view(
@@ -360,3 +421,170 @@ class MovementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MovementSerializer
     filterset_class = MovementFilter
     pagination_class = CursorPagination
+
+
+# --- Scanning -------------------------------------------------------------------------------
+
+
+class ScanProductSerializer(serializers.ModelSerializer):
+    unit_display = serializers.CharField(source="get_unit_display", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "barcode", "name", "unit", "unit_display", "is_active"]
+
+
+class ScanSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["product", "gs1"])
+    code = serializers.CharField(help_text="The code as scanned, without surrounding spaces.")
+    product = ScanProductSerializer()
+    location = serializers.IntegerField(
+        allow_null=True, help_text="A location's id, when the code names a location."
+    )
+    lot = serializers.CharField(allow_null=True, source="data.lot", help_text="GS1 (10).")
+    expires_on = serializers.DateField(
+        allow_null=True, source="data.expires_on", help_text="GS1 (17)."
+    )
+    serial = serializers.CharField(allow_null=True, source="data.serial", help_text="GS1 (21).")
+    quantity = serializers.IntegerField(
+        allow_null=True, source="data.quantity", help_text="GS1 (30) or (37): units counted."
+    )
+    available = serializers.IntegerField(
+        required=False, help_text="Stock of the product in `warehouse`, when one is asked for."
+    )
+
+
+class ScanQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=200, help_text="What the scanner read.")
+    warehouse = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, help_text="Also answer `available`."
+    )
+
+
+class ScanView(GenericAPIView):
+    """Resolve one scanned code on the server, so a screen never picks from a stale list."""
+
+    queryset = Product.objects.all()  # reading it needs inventory.view_product
+    serializer_class = ScanSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        summary="Resolve a scanned code",
+        description=(
+            "A product barcode (GTIN-8/12/13/14 or another code) or SKU, matched exactly, or a "
+            "GS1 element string with (01) GTIN, (10) lot, (17) expiry, (21) serial, (30)/(37) "
+            "count, raw or as `(01)...(10)...`. 404 when the code names nothing."
+        ),
+        parameters=[ScanQuerySerializer],
+        responses=responses({200: ScanSerializer}, 400, 404),
+    )
+    def get(self, request):
+        query = ScanQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data["code"]
+        scan = scan_resolve(code=code)
+        if scan is None:
+            raise NotFound(f"Unknown code: {code.strip()}.", code="unknown_code")
+        if scan.product is None:
+            raise NotFound(
+                f"No product has the GTIN {scan.data.gtin} of this code.", code="unknown_gtin"
+            )
+        if not scan.product.is_active:
+            raise NotFound(
+                f"{scan.product.sku} is inactive: documents cannot use it.",
+                code="inactive_product",
+            )
+        body = {"kind": scan.kind, "code": scan.code, "product": scan.product, "location": None}
+        body["data"] = scan.data
+        warehouse = query.validated_data.get("warehouse")
+        if warehouse is not None:
+            body["available"] = available_quantity(
+                warehouse_id=warehouse, product_id=scan.product.pk
+            )
+        return Response(ScanSerializer(body).data)
+
+
+# --- Reorder points -------------------------------------------------------------------------
+
+
+class ReorderPointSerializer(serializers.ModelSerializer):
+    min_quantity = StrictIntegerField(min_value=0, max_value=BIGINT_MAX)
+    target_quantity = StrictIntegerField(
+        min_value=0, max_value=BIGINT_MAX, help_text="At least min_quantity."
+    )
+    available = serializers.IntegerField(read_only=True, help_text="0 when never in stock.")
+    to_order = serializers.IntegerField(
+        read_only=True, help_text="target_quantity - available, or 0 when at the target."
+    )
+
+    class Meta:
+        model = ReorderPoint
+        fields = [
+            "id",
+            "warehouse",
+            "product",
+            "min_quantity",
+            "target_quantity",
+            "available",
+            "to_order",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        low = attrs.get("min_quantity", getattr(self.instance, "min_quantity", None))
+        high = attrs.get("target_quantity", getattr(self.instance, "target_quantity", None))
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"target_quantity": ["The target must be at least the minimum."]}
+            )
+        return attrs
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "available"):  # just written: read it back with its stock
+            instance = reorder_point_list().get(pk=instance.pk)
+        return super().to_representation(instance)
+
+
+class ReorderPointFilter(filters.FilterSet):
+    warehouse = IdFilter(field_name="warehouse_id")
+    product = IdFilter(field_name="product_id")
+    short = BooleanFilter(
+        method=lambda rows, name, value: below_reorder_point(rows, short=value),
+        help_text="true: only those with less available than the minimum.",
+    )
+
+    class Meta:
+        model = ReorderPoint
+        fields = ["warehouse", "product", "short"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reorder points",
+        responses=responses({200: ReorderPointSerializer(many=True)}, 400, 404),
+    ),
+    create=extend_schema(
+        summary="Set a reorder point",
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: ReorderPointSerializer}, 400, 409, 422),
+    ),
+    retrieve=extend_schema(
+        summary="Get a reorder point", responses=responses({200: ReorderPointSerializer}, 404)
+    ),
+    update=extend_schema(
+        summary="Replace a reorder point",
+        responses=responses({200: ReorderPointSerializer}, 400, 404, 409),
+    ),
+    partial_update=extend_schema(
+        summary="Change a reorder point",
+        responses=responses({200: ReorderPointSerializer}, 400, 404, 409),
+    ),
+    destroy=extend_schema(summary="Remove a reorder point", responses=responses({204: None}, 404)),
+)
+class ReorderPointViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+    """Per (warehouse, product): short below min_quantity, order up to target_quantity."""
+
+    queryset = reorder_point_list()
+    serializer_class = ReorderPointSerializer
+    filterset_class = ReorderPointFilter

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from inventory.barcodes import barcode_normalize
 from wms.db import NamedIndex
 
 
@@ -27,6 +29,12 @@ class Product(models.Model):
     Tracking = Tracking
 
     sku = models.CharField(max_length=64, unique=True)
+    barcode = models.CharField(  # noqa: DJ001 - NULL for none: many products have no barcode
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="GTIN (EAN/UPC, stored as 14 digits) or any other code on the goods.",
+    )
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PIECE)
@@ -64,6 +72,16 @@ class Product(models.Model):
                 condition=models.Q(tracking__in=Tracking.values),
                 name="check_products_tracking_valid",
             ),
+            models.UniqueConstraint(fields=["barcode"], name="uq_products_barcode"),
+            models.CheckConstraint(
+                condition=~models.Q(barcode=""), name="check_products_barcode_not_empty"
+            ),
+            # A GTIN is stored as its 14 digits (inventory.barcodes), never in a short form
+            # that the same GTIN's long form would duplicate past the unique constraint.
+            models.CheckConstraint(
+                condition=~models.Q(barcode__regex=r"^([0-9]{8}|[0-9]{12}|[0-9]{13})$"),
+                name="check_products_barcode_gtin_14",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,6 +90,12 @@ class Product(models.Model):
     @property
     def is_tracked(self) -> bool:
         return self.tracking != Tracking.NONE
+
+    def clean(self):
+        try:
+            self.barcode = barcode_normalize(self.barcode)
+        except ValidationError as exc:
+            raise ValidationError({"barcode": exc.messages}) from None
 
 
 def reserved_checks(table: str) -> list[models.CheckConstraint]:
@@ -322,6 +346,8 @@ class StockMovement(models.Model):
                 condition=models.Q(lot__isnull=False),
                 name="ix_stock_movements_lot_id",
             ),
+            # Movements per day (the dashboard) and per period (wms_stats) read a time range.
+            NamedIndex(fields=["created_at"], name="ix_stock_movements_created_at"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -335,3 +361,44 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity:+d} of {self.product_id} @ {self.warehouse_id}"
+
+
+class ReorderPoint(models.Model):
+    """When a warehouse runs low on a product: below ``min_quantity`` available, order up to
+    ``target_quantity``."""
+
+    warehouse = models.ForeignKey(
+        "warehouses.Warehouse", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reorder_points")
+    min_quantity = models.BigIntegerField(help_text="Short when less than this is available.")
+    target_quantity = models.BigIntegerField(help_text="Order up to this; at least the minimum.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reorder_points"
+        ordering = ["warehouse_id", "product_id"]
+        constraints = [
+            # Leads with warehouse: also the index for a warehouse's reorder points.
+            models.UniqueConstraint(
+                fields=["warehouse", "product"], name="uq_reorder_points_warehouse_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__gte=0), name="check_reorder_points_min_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_quantity__gte=models.F("min_quantity")),
+                name="check_reorder_points_target_at_least_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.min_quantity}→{self.target_quantity}"
+
+    def clean(self):
+        if (
+            self.min_quantity is not None
+            and self.target_quantity is not None
+            and self.target_quantity < self.min_quantity
+        ):
+            raise ValidationError({"target_quantity": "The target must be at least the minimum."})

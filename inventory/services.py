@@ -25,6 +25,7 @@ from django.db.models import BigIntegerField, BooleanField, Case, F, Q, Value, W
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from inventory.barcodes import barcode_normalize
 from inventory.exceptions import InsufficientStock, SerialInStock, Shortage, StockLimitExceeded
 from inventory.models import Inventory, Lot, Product, Quant, StockMovement, Unit, WarehouseInventory
 from warehouses.models import Location, Warehouse
@@ -607,7 +608,7 @@ def product_check_tracking(*, product: Product, tracking: str) -> None:
 
 # --- products from CSV ----------------------------------------------------------------------
 
-IMPORT_COLUMNS = ("sku", "name", "description", "unit", "price", "is_active")
+IMPORT_COLUMNS = ("sku", "name", "barcode", "description", "unit", "price", "is_active")
 IMPORT_REQUIRED_COLUMNS = ("sku", "name")
 IMPORT_BATCH_SIZE = 2000
 _TRUE = frozenset({"1", "true", "t", "yes", "y"})
@@ -694,13 +695,19 @@ def products_import(
     with transaction.atomic():
         for batch in _import_batches(reader):
             parsed = []
-            for line, cells in batch:
-                values, messages = _import_row(columns, cells)
+            rows = [(line, *_import_row(columns, cells)) for line, cells in batch]
+            barcode_owners = _import_barcode_owners(rows)
+            for line, values, messages in rows:
                 sku = values.get("sku", "")
                 if sku in first_line:
                     messages.append(f"sku {sku} appears again (first on line {first_line[sku]}).")
                 elif sku:
                     first_line[sku] = line
+                barcode = values.get("barcode")
+                if barcode:
+                    owner = barcode_owners.setdefault(barcode, sku)
+                    if owner != sku:
+                        messages.append(f"barcode {barcode} belongs to {owner}.")
                 if messages:
                     result.errors.append(ImportRowError(line, sku, tuple(messages)))
                 else:
@@ -773,6 +780,9 @@ def _import_row(columns: tuple[str, ...], cells: list[str]) -> tuple[dict, list[
             if column == "is_active":
                 values[column] = _import_bool(text)
                 continue
+            if column == "barcode":
+                values[column] = barcode_normalize(text)
+                continue
             if column == "unit":
                 if text.lower() not in _UNITS:
                     raise ValidationError(f"{text!r} is not one of {', '.join(Unit.values)}.")
@@ -783,6 +793,12 @@ def _import_row(columns: tuple[str, ...], cells: list[str]) -> tuple[dict, list[
                 values["sku"] = text
             messages.append(f"{column}: {' '.join(exc.messages)}")
     return values, messages
+
+
+def _import_barcode_owners(rows) -> dict[str, str]:
+    """{barcode: sku} of the products that already have a barcode the rows name."""
+    wanted = {values["barcode"] for _, values, _ in rows if values.get("barcode")}
+    return dict(Product.objects.filter(barcode__in=wanted).values_list("barcode", "sku"))
 
 
 def _import_bool(text: str) -> bool:

@@ -42,7 +42,9 @@ def _csv_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+        # The server's time zone with its offset, to the second: what a spreadsheet reads.
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -87,8 +89,24 @@ class CsvExportMixin:
     def _csv_lines(self, rows: Iterable[tuple]):
         writer = csv.writer(_Echo())
         yield writer.writerow([header for header, _ in self.csv_columns])
+        # A column with choices is written as the screens show it ("piece", not "pcs").
+        labels = [_choice_labels(self.model, p) for _, p in self.csv_columns]
         for row in rows:
-            yield writer.writerow([_csv_cell(v) for v in row])
+            yield writer.writerow(
+                [
+                    _csv_cell(names.get(v, v) if names else v)
+                    for v, names in zip(row, labels, strict=True)
+                ]
+            )
+
+
+def _choice_labels(model, path: str) -> dict | None:
+    """{value: label} of the field a values() path ends on, if it has choices."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return {value: str(label) for value, label in field.flatchoices} if field.choices else None
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], empty: str):

@@ -14,6 +14,8 @@ class AdminSite(admin.AdminSite):
     site_header = "WMS back office"
     site_title = "WMS"
     index_title = "Warehouse"
+    # The back office is the site: no "View site" link to a public page that does not exist.
+    site_url = None
     login_form = RateLimitedLoginForm
 
     def login(self, request, extra_context=None):

@@ -107,11 +107,12 @@ class UnknownPathView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     schema = None
+    names_no_endpoint = True  # wms.renderers leaves it out of the breadcrumbs
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         path = request.path
-        if not path.endswith("/") and _is_endpoint(f"{path}/"):
+        if not path.endswith("/") and is_endpoint(f"{path}/"):
             raise NotFound(f"Not found. API paths end with a slash: {path}/")
         raise NotFound()
 
@@ -121,9 +122,9 @@ class UnknownPathView(APIView):
         return response
 
 
-def _is_endpoint(path: str) -> bool:
+def is_endpoint(path: str) -> bool:
     try:
         match = resolve(path)
     except Resolver404:
         return False
-    return getattr(match.func, "view_class", None) is not UnknownPathView
+    return not getattr(getattr(match.func, "view_class", None), "names_no_endpoint", False)

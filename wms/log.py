@@ -75,5 +75,7 @@ def logging_config(*, level: str, fmt: str) -> dict:
             "django.server": {"level": "WARNING"},
             # psycopg_pool logs every checkout at INFO.
             "psycopg.pool": {"level": "WARNING"},
+            # python-barcode says at import that it draws no PNGs (we draw SVG only).
+            "pyBarcode": {"level": "WARNING"},
         },
     }

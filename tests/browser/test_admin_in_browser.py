@@ -64,6 +64,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
     assert receipt.created_by == manager
     assert f"{receipt.number}" in " ".join(messages(page))
 
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
     assert messages(page) == [f"{receipt.number} saved.", f"{receipt.number} posted."]
     assert "posted" in page.inner_text(".field-status_badge")
@@ -79,6 +80,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
     new_document(page, live_server, "shipment", warehouse, [(wrap, 25)], "SO-2001")
     page.click("input[name=_continue]")
     shipment = Document.objects.get(reference="SO-2001")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
     assert messages(page) == [
         f"{shipment.number} saved.",
@@ -131,6 +133,7 @@ def test_post_posts_what_is_on_screen_not_the_saved_draft(page, live_server):
     draft, warehouse, product = open_draft_of_one(page, live_server, "WEST", "CRATE-1")
     page.fill("#id_lines-0-quantity", "6")  # changed on screen, not saved
     screenshot(page, "11-draft-edited-before-post")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Post ...? Its stock moves now"
     page.click("button.post-document")
 
     assert messages(page) == [f"{draft.number} saved.", f"{draft.number} posted."]
@@ -142,6 +145,7 @@ def test_post_posts_what_is_on_screen_not_the_saved_draft(page, live_server):
 def test_post_with_an_invalid_line_on_screen_posts_nothing(page, live_server):
     draft, warehouse, product = open_draft_of_one(page, live_server, "NORTH", "CRATE-2")
     page.fill("#id_lines-0-quantity", "-3")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button.post-document")
 
     page.wait_for_selector(".errornote")

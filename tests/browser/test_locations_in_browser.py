@@ -16,6 +16,7 @@ def save_and_post(page) -> list[str]:
     """Save, then Post: Post saves the form on screen again before posting it."""
     page.click("input[name=_continue]")
     messages(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # Post asks first: it cannot be undone
     page.click("button.post-document")
     return messages(page)
 

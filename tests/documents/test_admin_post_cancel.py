@@ -19,10 +19,10 @@ def status(document) -> str:
     return Document.objects.get(pk=document.pk).status
 
 
-def run_action(client, action, documents):
+def run_action(client, action, documents, **fields):
     return client.post(
         CHANGELIST_URL,
-        {"action": action, "_selected_action": [d.pk for d in documents]},
+        {"action": action, "_selected_action": [d.pk for d in documents], **fields},
         follow=True,
     )
 
@@ -108,11 +108,28 @@ def test_the_cancel_button_reverses_a_posted_receipt(manager_client, warehouse, 
         in manager_client.get(change_url(receipt)).content.decode()
     )
 
-    response = manager_client.post(cancel_url(receipt), follow=True)
+    response = manager_client.post(cancel_url(receipt), {"reason": "wrong supplier"}, follow=True)
 
     assert messages_of(response) == [f"{receipt.number} cancelled."]
     assert status(receipt) == Status.CANCELLED
     assert stock(warehouse, product) == 0
+    assert "wrong supplier" in manager_client.get(change_url(receipt)).content.decode()
+
+
+def test_cancelling_needs_a_reason_which_is_kept(manager_client, manager_api, warehouse, product):
+    receipt = post("receipt", warehouse, [(product, 4)])
+    response = manager_client.post(cancel_url(receipt), {"reason": "  "}, follow=True)
+    assert messages_of(response) == [
+        f"{receipt.number} was not cancelled: Give the reason for cancelling."
+    ]
+    assert status(receipt) == Status.POSTED and stock(warehouse, product) == 4
+    assert 'name="reason"' in manager_client.get(change_url(receipt)).content.decode()
+
+    other = post("receipt", warehouse, [(product, 1)])
+    response = manager_api.post(f"/api/v1/documents/{other.pk}/cancel/", {"reason": "typo"})
+    assert response.json()["cancel_reason"] == "typo"
+    empty = post("receipt", warehouse, [(product, 1)])
+    assert manager_api.post(f"/api/v1/documents/{empty.pk}/cancel/").json()["cancel_reason"] == ""
 
 
 def test_posting_twice_reports_the_state(manager_client, warehouse, product):
@@ -129,7 +146,7 @@ def test_buttons_only_show_what_can_be_done(manager_client, warehouse, product):
     receipt = post("receipt", warehouse, [(product, 4)])
     page = manager_client.get(change_url(receipt)).content.decode()
     assert 'class="post-document"' not in page  # posted already
-    manager_client.post(cancel_url(receipt))
+    manager_client.post(cancel_url(receipt), {"reason": "test"})
     page = manager_client.get(change_url(receipt)).content.decode()
     assert 'class="post-document"' not in page and 'class="cancel-document"' not in page
 
@@ -167,8 +184,13 @@ def test_the_cancel_action_cancels_each_selected_document(manager_client, wareho
     first = post("receipt", warehouse, [(product, 5)])
     draft = make_document("receipt", warehouse, [(product, 1)])
     response = run_action(manager_client, "cancel_selected", [first, draft])
+    assert messages_of(response) == ["Nothing was cancelled: give the reason for cancelling."]
+    assert stock(warehouse, product) == 5
+    response = run_action(manager_client, "cancel_selected", [first, draft], reason="duplicate")
     assert messages_of(response) == [f"{first.number} cancelled.", f"{draft.number} cancelled."]
     assert stock(warehouse, product) == 0
+    first.refresh_from_db()
+    assert first.cancel_reason == "duplicate"
 
 
 # --- a clerk --------------------------------------------------------------------------------

@@ -20,3 +20,12 @@ def test_seed_demo_posts_every_type_and_is_idempotent():
     assert posted_types == set(DocType.values)
     assert (Document.objects.count(), StockMovement.objects.count()) == counts
     assert stock_mismatches() == []
+
+
+def test_the_demo_has_barcodes_to_scan_and_something_short(clerk_api):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    scanned = clerk_api.get("/api/v1/scan/", {"code": "4006381333900"}).json()
+    assert scanned["product"]["sku"] == "SKU-1001"
+    short = clerk_api.get("/api/v1/reorder-points/", {"short": "true"}).json()["results"]
+    assert len(short) == 1 and short[0]["to_order"] == 150 - 88

@@ -1,9 +1,11 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from inventory.models import Product
 from tests.conftest import post
 from tests.factories import ProductFactory
 
@@ -38,8 +40,8 @@ def test_stock_export_follows_the_lists_filters(clerk_client, warehouse, other_w
 
     assert table[0] == ["warehouse", "sku", "name", "unit", "quantity", "updated_at"]
     assert [row[:5] for row in table[1:]] == [
-        [warehouse.code, "TAPE", tape.name, "pcs", "2"],
-        [warehouse.code, "WRAP", "Pallet wrap", "pcs", "5"],
+        [warehouse.code, "TAPE", tape.name, "piece", "2"],
+        [warehouse.code, "WRAP", "Pallet wrap", "piece", "5"],
     ]
     assert export(clerk_client, "warehouseinventory", "?q=tape")[1][1] == "TAPE"
 
@@ -49,7 +51,7 @@ def test_totals_and_movements_export(clerk_client, warehouse, product):
     shipment = post("shipment", warehouse, [(product, 2)])
 
     totals = export(clerk_client, "inventory")
-    assert totals[1][:4] == [product.sku, product.name, "pcs", "3"]
+    assert totals[1][:4] == [product.sku, product.name, "piece", "3"]
 
     movements = export(clerk_client, "stockmovement")
     assert movements[0] == [
@@ -85,3 +87,23 @@ def test_an_unknown_filter_is_a_bad_request(clerk_client):
 def test_export_needs_a_staff_login(client):
     response = client.get(reverse("admin:inventory_inventory_export"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_times_are_local_to_the_second_with_their_offset(
+    clerk_client, warehouse, product, settings
+):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    post("receipt", warehouse, [(product, 5)])
+    created = export(clerk_client, "stockmovement")[1][1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0[12]:00", created), created
+
+
+def test_an_exported_file_imports_back(clerk_client, warehouse):
+    from inventory.services import products_import
+
+    ProductFactory(sku="BOX", unit="box")
+    post("receipt", warehouse, [(Product.objects.get(sku="BOX"), 1)])
+    rows = export(clerk_client, "inventory")
+    text = "sku,name,unit\n" + "".join(f"{r[0]},{r[1]},{r[2]}\n" for r in rows[1:])
+    result = products_import(lines=text.splitlines(keepends=True), dry_run=True)
+    assert result.ok and result.count("unchanged") == 1

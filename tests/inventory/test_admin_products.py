@@ -30,7 +30,8 @@ def test_search_by_sku_and_name_and_filter_by_active_and_unit(clerk_client):
     assert listed(clerk_client, "?q=shipping") == [box.sku]
     assert listed(clerk_client, "?is_active__exact=0") == [old.sku]
     assert listed(clerk_client, "?unit__exact=box") == [box.sku]
-    assert listed(clerk_client, "?o=1") == ["OLD-1", "WRAP-500", "BOX-S"]  # by name
+    # by name (column 2: the selection checkboxes of "Print labels" come first)
+    assert listed(clerk_client, "?o=2") == ["OLD-1", "WRAP-500", "BOX-S"]
 
 
 def test_the_list_shows_total_stock_and_sorts_by_it(clerk_client, warehouse, other_warehouse):
@@ -38,7 +39,7 @@ def test_the_list_shows_total_stock_and_sorts_by_it(clerk_client, warehouse, oth
     post("receipt", warehouse, [(much, 10), (little, 2)])
     post("receipt", other_warehouse, [(much, 5)])
 
-    response = clerk_client.get(CHANGELIST_URL + "?o=-5")
+    response = clerk_client.get(CHANGELIST_URL + "?o=-7")  # total stock, descending
 
     assert [(p.sku, p.total_quantity) for p in response.context["cl"].result_list] == [
         (much.sku, 15),

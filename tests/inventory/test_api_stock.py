@@ -36,6 +36,7 @@ def test_stock_lists_every_row_with_its_fields(clerk_api, stocked, warehouse):
         "quantity": 10,
         "reserved": 0,
         "available": 10,
+        "to_order": None,
         "updated_at": listed[0]["updated_at"],
     }
     assert clerk_api.get(f"/api/v1/stock/{row.pk}/").json() == listed[0]

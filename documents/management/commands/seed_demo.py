@@ -6,7 +6,8 @@ from django.db import transaction
 
 from documents.models import DocType, Document
 from documents.services import LineInput, document_create, document_post
-from inventory.models import Product, Tracking
+from inventory.barcodes import barcode_normalize
+from inventory.models import Product, ReorderPoint, Tracking
 from warehouses.models import Location, Warehouse
 from warehouses.services import location_create
 
@@ -15,13 +16,14 @@ WAREHOUSES = [
     ("EAST", "East distribution centre", "Warsaw"),
     ("SOUTH", "South depot", "Milan"),
 ]
+# (sku, name, unit, price, EAN-13 to scan)
 PRODUCTS = [
-    ("SKU-1001", "Pallet wrap 500 mm", "pcs", "12.50"),
-    ("SKU-1002", "Shipping box S", "pcs", "0.80"),
-    ("SKU-1003", "Shipping box L", "pcs", "1.40"),
-    ("SKU-1004", "Packing tape", "pcs", "2.10"),
-    ("SKU-1005", "Barcode labels (roll)", "box", "9.90"),
-    ("SKU-1006", "Euro pallet", "pallet", "14.00"),
+    ("SKU-1001", "Pallet wrap 500 mm", "pcs", "12.50", "4006381333900"),
+    ("SKU-1002", "Shipping box S", "pcs", "0.80", "4006381333917"),
+    ("SKU-1003", "Shipping box L", "pcs", "1.40", "4006381333924"),
+    ("SKU-1004", "Packing tape", "pcs", "2.10", "4006381333931"),
+    ("SKU-1005", "Barcode labels (roll)", "box", "9.90", "4006381333948"),
+    ("SKU-1006", "Euro pallet", "pallet", "14.00", "4006381333955"),
 ]
 # Tracked products: a lot-tracked food product with two expiry dates, a serial-tracked device.
 TRACKED = [
@@ -31,6 +33,8 @@ TRACKED = [
 # Every warehouse: two aisles of two shelves each, walked A before B.
 AISLES = [("A", 1), ("B", 2)]
 SHELVES = ("01", "02")
+# (warehouse, sku, minimum, target): the first is short after the demo documents.
+REORDER_POINTS = [("MAIN", "SKU-1001", 100, 150), ("EAST", "SKU-1002", 20, 60)]
 REFERENCE = "DEMO-"
 
 
@@ -50,9 +54,15 @@ class Command(BaseCommand):
             }
             products = [
                 Product.objects.get_or_create(
-                    sku=sku, defaults={"name": name, "unit": unit, "price": Decimal(price)}
+                    sku=sku,
+                    defaults={
+                        "name": name,
+                        "unit": unit,
+                        "price": Decimal(price),
+                        "barcode": barcode_normalize(ean),
+                    },
                 )[0]
-                for sku, name, unit, price in PRODUCTS
+                for sku, name, unit, price, ean in PRODUCTS
             ]
             milk, scanner = (
                 Product.objects.get_or_create(
@@ -67,6 +77,12 @@ class Command(BaseCommand):
                 for sku, name, unit, price, tracking in TRACKED
             )
             shelves = {code: self._locations(w) for code, w in warehouses.items()}
+            for code, sku, minimum, target in REORDER_POINTS:
+                ReorderPoint.objects.get_or_create(
+                    warehouse=warehouses[code],
+                    product=next(p for p in products if p.sku == sku),
+                    defaults={"min_quantity": minimum, "target_quantity": target},
+                )
             if Document.objects.filter(reference__startswith=REFERENCE).exists():
                 self.stdout.write("Demo documents exist already; nothing to add.")
                 return

@@ -1,0 +1,149 @@
+"""The figures of the back office's start page, each a fixed number of queries.
+
+Every figure is one aggregate query (the chart: one for the open days, one more once a day
+for the closed ones), whatever the number of warehouses, documents or ledger rows;
+bench/dashboard_reads.py times them on a million ledger rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from documents.models import DocType, Document, PostingFailure, Status
+from inventory.models import StockMovement
+from inventory.selectors import below_reorder_point, reorder_point_list
+from warehouses.models import Warehouse
+
+CHART_DAYS = 30
+FAILURES_WINDOW = timedelta(days=1)
+# A day's count is final once the day ended this long ago (no posting runs for longer).
+SETTLE = timedelta(minutes=10)
+CACHE_SECONDS = (CHART_DAYS + 1) * 24 * 3600
+
+
+@dataclass(frozen=True)
+class WarehouseStock:
+    id: int
+    code: str
+    name: str
+    products: int  # products with stock above zero
+    units: int
+
+
+@dataclass(frozen=True)
+class DraftsWaiting:
+    doc_type: str
+    label: str
+    count: int
+    oldest: datetime
+
+
+@dataclass(frozen=True)
+class DayMovements:
+    day: date
+    movements: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    warehouses: list[WarehouseStock]
+    short: int
+    drafts: list[DraftsWaiting]
+    failures: int
+    days: list[DayMovements]
+    since: datetime  # start of the failures window
+
+    @property
+    def busiest_day(self) -> int:
+        return max((d.movements for d in self.days), default=0)
+
+
+def dashboard_figures(*, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    return Dashboard(
+        warehouses=_stock_by_warehouse(),
+        short=below_reorder_point(reorder_point_list()).count(),
+        drafts=_drafts_waiting(),
+        failures=PostingFailure.objects.filter(created_at__gte=now - FAILURES_WINDOW).count(),
+        days=movements_per_day(now=now),
+        since=now - FAILURES_WINDOW,
+    )
+
+
+def _stock_by_warehouse() -> list[WarehouseStock]:
+    rows = (
+        Warehouse.objects.filter(is_active=True)
+        .annotate(
+            products=Count("stock", filter=Q(stock__quantity__gt=0)),
+            units=Coalesce(Sum("stock__quantity"), 0),
+        )
+        .order_by("code")
+        .values_list("id", "code", "name", "products", "units")
+    )
+    return [WarehouseStock(*row) for row in rows]
+
+
+def _drafts_waiting() -> list[DraftsWaiting]:
+    labels = dict(DocType.choices)
+    rows = (
+        Document.objects.filter(status=Status.DRAFT)
+        .values_list("doc_type")
+        .annotate(count=Count("id"), oldest=Min("created_at"))
+        .order_by("doc_type")
+    )
+    return [DraftsWaiting(t, labels.get(t, t), n, oldest) for t, n, oldest in rows]
+
+
+def movements_per_day(*, now: datetime) -> list[DayMovements]:
+    """Ledger rows per day (in the server's time zone) of the last CHART_DAYS days, today
+    included, days without movements as 0.
+
+    The ledger is append-only and each row is stamped when it is written, so a day that has
+    ended (SETTLE ago, longer than any posting's transaction may last) never changes again:
+    its count is read once and then kept in the cache. Only the days still open are counted
+    each time, which is a range scan of today's rows instead of a month's.
+    """
+    today = timezone.localdate(now)
+    days = [today - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
+    closed = [d for d in days if _day_start(d + timedelta(days=1)) <= now - SETTLE]
+    counts = _cached(closed)
+    missing = [d for d in closed if d not in counts]
+    if missing:
+        found = _count_days(missing[0], missing[-1] + timedelta(days=1))
+        fresh = {d: found.get(d, 0) for d in missing}
+        cache.set_many({_key(d): n for d, n in fresh.items()}, timeout=CACHE_SECONDS)
+        counts.update(fresh)
+    open_days = [d for d in days if d not in closed]
+    if open_days:
+        counts.update(_count_days(open_days[0], None))
+    return [DayMovements(day, counts.get(day, 0)) for day in days]
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _key(day: date) -> str:
+    return f"dashboard:movements:{timezone.get_current_timezone_name()}:{day.isoformat()}"
+
+
+def _cached(days: list[date]) -> dict[date, int]:
+    found = cache.get_many([_key(d) for d in days])
+    return {d: found[_key(d)] for d in days if _key(d) in found}
+
+
+def _count_days(first: date, end: date | None) -> dict[date, int]:
+    """{day: ledger rows} from the start of ``first`` to the start of ``end`` (or now)."""
+    rows = StockMovement.objects.filter(created_at__gte=_day_start(first))
+    if end is not None:
+        rows = rows.filter(created_at__lt=_day_start(end))
+    return dict(
+        rows.annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

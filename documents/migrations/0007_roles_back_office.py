@@ -1,0 +1,15 @@
+"""The role groups gain the back office's permissions: everyone reads reorder points and
+posting failures, managers set reorder points."""
+
+from django.db import migrations
+
+from documents.migrations import _roles
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("documents", "0006_roles_locations_lots"),
+        ("inventory", "0005_reorder_points"),
+    ]
+
+    operations = [migrations.RunPython(_roles.forwards, migrations.RunPython.noop)]

@@ -1,0 +1,37 @@
+/* A new document's form shows what its type uses: the destination only for a transfer, and
+ * quantities bounded as the type allows (the server checks the same rules on save). */
+'use strict';
+(function() {
+    // The smallest quantity a line of each type may have; adjustments are signed.
+    const MIN_QUANTITY = {receipt: 1, shipment: 1, transfer: 1, count: 0, adjustment: null};
+
+    function init() {
+        const type = document.getElementById('id_doc_type');
+        if (!type || type.tagName !== 'SELECT') {
+            return;  // a saved document keeps its type; the server renders its fields
+        }
+        const destination = document.querySelector('.form-row.field-destination_warehouse');
+        function fit() {
+            if (destination) {
+                destination.hidden = type.value !== 'transfer';
+            }
+            const min = MIN_QUANTITY[type.value];
+            document.querySelectorAll('#lines-group input[name$="-quantity"]').forEach((input) => {
+                if (min === null || min === undefined) {
+                    input.removeAttribute('min');
+                } else {
+                    input.min = min;
+                }
+            });
+        }
+        type.addEventListener('change', fit);
+        document.addEventListener('formset:added', fit);
+        fit();
+    }
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', init);
+    } else {
+        init();
+    }
+})();
