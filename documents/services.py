@@ -440,7 +440,9 @@ def document_post(
             if was_reserved:
                 StockReservation.objects.filter(document_id=document.pk).delete()
             document.backorder = _create_backorder(document, lines, owed) if owed else None
-            signals.document_posted.send(sender=Document, document=document)
+            signals.document_posted.send(
+                sender=Document, document=document, was_reserved=was_reserved
+            )
     except Exception as exc:
         _record_post_failure(document_id, user, exc)
         raise
@@ -604,6 +606,7 @@ def document_reserve(*, document_id: int, user=None, partial: bool = False) -> D
             for line, quant, n in result.held
         )
         document.short = result.short
+        signals.document_reserved.send(sender=Document, document=document)
     transaction.on_commit(
         lambda: metrics.DOCUMENTS_RESERVED.labels(doc_type=document.doc_type).inc()
     )
@@ -625,6 +628,7 @@ def document_unreserve(*, document_id: int, user=None) -> Document:
         _release(document)
         document.status = Status.DRAFT
         document.save(update_fields=["status", "updated_at"])
+        signals.document_unreserved.send(sender=Document, document=document)
     return document
 
 

@@ -162,3 +162,27 @@ class DeliveryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.total}"
+
+
+class LotExpiryAnnouncement(models.Model):
+    """That ``lot.expiring`` was recorded for a lot and its expiry date: the unique constraint
+    lets it be recorded once however often, or by how many runners at once, the check runs. A
+    lot whose date changes gets a new row, and a new event."""
+
+    lot = models.ForeignKey(
+        "inventory.Lot", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    expires_on = models.DateField()
+    announced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "webhook_lot_expiry_announcements"
+        constraints = [
+            # Also the lookup index of "announced yet?", leading with the lot.
+            models.UniqueConstraint(
+                fields=["lot", "expires_on"], name="uq_webhook_lot_expiry_announcements_lot_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"lot {self.lot_id} expiring {self.expires_on}"

@@ -16,6 +16,10 @@ from documents.services import (
     document_reserve,
     document_unreserve,
 )
+from integrations.events import EVENT_TYPES
+from integrations.models import OutboxEvent
+from integrations.services import subscription_create
+from inventory.models import ReorderPoint
 from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
 from warehouses.services import location_create
@@ -112,3 +116,28 @@ def test_reserve_unreserve_and_post_with_picked_quantities_cost_the_same(warehou
 
     assert queries(picked(one)) == queries(picked(hundred))
     assert hundred.backorders.get().lines.count() == 100
+
+
+@pytest.mark.parametrize("crossing", [False, True])
+def test_reorder_point_events_cost_the_same_for_1_and_100_lines(crossing, warehouse, settings):
+    """With a subscriber to every event and a reorder point on every product: a posting that
+    takes 100 products below their minimum costs what one taking 1 below does, and so does
+    its cancellation (which records document.cancelled)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    subscription_create(url="http://127.0.0.1:9/hooks", events=list(EVENT_TYPES))
+    products = ProductFactory.create_batch(101)
+    post("receipt", warehouse, [(p, 100) for p in products])
+    ReorderPoint.objects.bulk_create(
+        ReorderPoint(warehouse=warehouse, product=p, min_quantity=96, target_quantity=200)
+        for p in products
+    )
+    quantity = 5 if crossing else 1
+    one = make_document("shipment", warehouse, [(products[0], quantity)])
+    hundred = make_document("shipment", warehouse, [(p, quantity) for p in products[1:]])
+
+    assert queries(posting(one)) == queries(posting(hundred))
+    below = OutboxEvent.objects.filter(type="stock.below_reorder_point").count()
+    assert below == (101 if crossing else 0)
+    assert queries(lambda: document_cancel(document_id=one.pk)) == queries(
+        lambda: document_cancel(document_id=hundred.pk)
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from documents.services import document_cancel, document_post
+from documents.services import document_cancel, document_post, document_reserve, document_unreserve
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent
 from integrations.services import subscription_update
 from inventory.exceptions import InsufficientStock
@@ -84,6 +84,7 @@ def test_without_subscribers_nothing_is_written(warehouse, product):
     assert events() == []
 
 
+@pytest.mark.postgres  # SQLite caps a statement's parameters: 100 ledger rows take two inserts
 def test_a_subscribed_posting_still_costs_the_same_for_1_and_100_lines(warehouse):
     subscribe()
     products = ProductFactory.create_batch(101)
@@ -116,3 +117,23 @@ def test_the_database_refuses_an_inconsistent_delivery(warehouse, product, assig
     post("receipt", warehouse, [(product, 5)])
     with pytest.raises(IntegrityError, match=constraint), connection.cursor() as cursor:
         cursor.execute(f"UPDATE webhook_deliveries SET {assignments}")
+
+
+def test_reserving_and_unreserving_record_their_events(warehouse, product):
+    subscribe(events=("document.reserved", "document.unreserved"))
+    post("receipt", warehouse, [(product, 5)])
+    order = make_document("shipment", warehouse, [(product, 3)])
+    document_reserve(document_id=order.pk)
+    document_unreserve(document_id=order.pk)
+    assert [(kind, body["data"]["status"]) for kind, body in events()] == [
+        ("document.reserved", "reserved"),
+        ("document.unreserved", "draft"),
+    ]
+
+
+def test_a_refused_reservation_emits_nothing(warehouse, product):
+    subscribe(events=("document.reserved",))
+    order = make_document("shipment", warehouse, [(product, 3)])
+    with pytest.raises(InsufficientStock):
+        document_reserve(document_id=order.pk)
+    assert events() == []

@@ -108,6 +108,7 @@ def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
         "wms-reconcile-stock",
         "wms-purge-webhook-events",
         "wms-clear-oauth-tokens",
+        "wms-emit-lot-events",
     }
     for job in jobs:
         (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
