@@ -6,14 +6,22 @@ import time
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.signals import request_started
 from django.db import connection
 from django.test import override_settings
+from psycopg_pool import ConnectionPool
 
 from documents.models import DocType
 from tests.conftest import make_document, post
 from tests.tcp_proxy import FreezableProxy
 from tests.wms.helpers import url_of_test_database
-from wms.backends.postgresql.base import TrackedConnection, answer_within, default_answer_limit
+from wms.backends.postgresql import base as backend
+from wms.backends.postgresql.base import (
+    TrackedConnection,
+    acquire,
+    answer_within,
+    default_answer_limit,
+)
 from wms.checks import timeout_budget
 
 
@@ -101,6 +109,53 @@ def test_a_server_that_stops_answering_is_given_up_on_by_the_client():
     finally:
         proxy.close()
         _wait_until_gone("frozen-client")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_request_that_gave_up_on_the_server_does_not_wait_for_it_again():
+    """A request whose query outlived the client-side bound gets no second wait: Django's atomic
+    block takes a new connection on its way out, and the pool's check of that one used to wait
+    the health budget again, past the request's whole budget."""
+    s = connection.settings_dict
+    proxy = FreezableProxy(int(s["PORT"] or 5432))
+    pool = ConnectionPool(
+        kwargs={
+            "host": "127.0.0.1",
+            "port": proxy.port,
+            "dbname": s["NAME"],
+            "user": s["USER"],
+            "password": s["PASSWORD"] or None,
+            "application_name": "given-up-client",
+        },
+        min_size=2,
+        max_size=2,
+        connection_class=TrackedConnection,
+        check=ConnectionPool.check_connection,
+        open=False,
+    )
+    try:
+        pool.open(wait=True)
+        backend._forget_given_up()  # what request_started does (see the end)
+        held = acquire(pool, timeout=5)
+        proxy.frozen.set()
+        with answer_within(1), pytest.raises(psycopg.OperationalError, match="within 1 s"):
+            held.execute("SELECT 1")
+        pool.putconn(held)
+        started = time.monotonic()
+        with pytest.raises(psycopg.OperationalError, match="unreachable"):
+            acquire(pool, timeout=5)
+        assert time.monotonic() - started < settings.HEALTH_CHECK_TIMEOUT / 4
+        # The next request starts afresh: it checks the server again rather than trusting it.
+        assert request_started.disconnect(dispatch_uid="wms-forget-given-up")
+        request_started.connect(backend._forget_given_up, dispatch_uid="wms-forget-given-up")
+        backend._forget_given_up()
+        assert backend._given_up.servers == set()
+    finally:
+        proxy.frozen.clear()
+        pool.close(timeout=1)
+        proxy.close()
+        _wait_until_gone("given-up-client")
 
 
 def _wait_until_gone(application_name: str) -> None:

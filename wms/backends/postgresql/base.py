@@ -23,6 +23,7 @@ from time import monotonic
 
 import psycopg
 from django.conf import settings
+from django.core.signals import request_started
 from django.db.backends.postgresql.psycopg_any import IsolationLevel
 from django_prometheus.db.backends.postgresql import base as instrumented
 from psycopg_pool import PoolTimeout
@@ -56,6 +57,15 @@ reachability = _Reachability()
 
 # The bound on one wait for the server in this thread, seconds; None: the default (see below).
 _answer_limit = threading.local()
+# The servers this thread has given up waiting for since its current request started.
+_given_up = threading.local()
+
+
+def _forget_given_up(**kwargs) -> None:
+    _given_up.servers = set()
+
+
+request_started.connect(_forget_given_up, dispatch_uid="wms-forget-given-up")
 
 
 @contextmanager
@@ -106,9 +116,12 @@ class TrackedConnection(psycopg.Connection):
             # The server is not answering: until a new connection to it succeeds, requests that
             # need one fail at once instead of waiting a connect timeout each.
             info = self.info
-            reachability.record(
-                _server_key({"host": info.host, "port": info.port, "dbname": info.dbname}), error
-            )
+            key = _server_key({"host": info.host, "port": info.port, "dbname": info.dbname})
+            reachability.record(key, error)
+            # Whatever this request still asks of the server fails at once: it has waited its
+            # whole budget once. (Django's atomic block, leaving the failed transaction, takes a
+            # new connection to restore autocommit; the pool's check of it would wait again.)
+            _given_up.servers = getattr(_given_up, "servers", set()) | {key}
             # Mid-protocol: nothing more can be read or written on this connection safely.
             self.close()
             raise error from None
@@ -121,6 +134,9 @@ def acquire(pool, *, timeout: float):
     started = monotonic()
     deadline = started + timeout
     try:
+        failure = reachability.failure(key)
+        if failure is not None and key in getattr(_given_up, "servers", ()):
+            raise psycopg.OperationalError(f"the database is unreachable: {failure}")
         while True:
             try:
                 # The pool checks a connection before handing it out: a ping, bounded as one.
