@@ -405,6 +405,7 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = "wms.oauth.TokenOrBearerAuthentication"
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].insert(1, "wms.oauth.OAuth2ClientAuthentication")
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Products, warehouses, stock and the documents that move it. Authenticate with "

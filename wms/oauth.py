@@ -11,6 +11,7 @@ onto the permissions the endpoints already check, so a token can do what both al
 
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.scopes import SettingsScopes
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
 
@@ -45,7 +46,7 @@ class OAuth2ClientAuthentication(OAuth2Authentication):
     def authenticate(self, request):
         found = super().authenticate(request)
         if found is None:
-            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            if sent_bearer(request):
                 # A Bearer token was sent and is not valid: say so, rather than "not provided".
                 raise AuthenticationFailed("Invalid, expired or revoked token.")
             return None
@@ -54,6 +55,23 @@ class OAuth2ClientAuthentication(OAuth2Authentication):
         if user is None or not user.is_active:
             raise AuthenticationFailed("This OAuth2 client has no active user.")
         return user, token
+
+
+def sent_bearer(request) -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+class TokenOrBearerAuthentication(TokenAuthentication):
+    """DRF's API tokens. A 401 challenges with the scheme of what was sent: DRF takes the
+    challenge from the first authentication class, which would tell an OAuth2 client whose
+    Bearer token was refused to send a `Token` instead."""
+
+    bearer = OAuth2ClientAuthentication()
+
+    def authenticate_header(self, request):
+        if sent_bearer(request):
+            return self.bearer.authenticate_header(request)
+        return super().authenticate_header(request)
 
 
 class ClientScopesBackend(SettingsScopes):

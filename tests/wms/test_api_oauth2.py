@@ -109,6 +109,17 @@ def test_a_token_can_do_no_more_than_its_user(clerk_user, warehouse, product):
     assert client.post(f"/api/v1/documents/{adjustment.pk}/post/").status_code == 403
 
 
+def test_a_refused_bearer_token_is_challenged_for_a_bearer_token():
+    """A 401 names the scheme the client used: an OAuth2 client is not told to send a Token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    response = client.get("/api/v1/products/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer ")
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-key")
+    assert client.get("/api/v1/products/")["WWW-Authenticate"] == "Token"
+
+
 def test_an_expired_token_is_refused(manager_user):
     client = bearer(create_client(manager_user, "read"))
     assert client.get("/api/v1/products/").status_code == 200
