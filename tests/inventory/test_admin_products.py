@@ -57,8 +57,9 @@ def test_the_product_page_shows_stock_per_warehouse_and_latest_movements(
     page = clerk_client.get(change_url(product)).content.decode()
 
     stock_part = page[page.index("field-stock_by_warehouse") :]
-    assert f"{warehouse.code} — {warehouse.name}</a></td><td>6</td>" in stock_part
-    assert f"{other_warehouse.code} — {other_warehouse.name}</a></td><td>4</td>" in stock_part
+    # quantity, reserved, available
+    assert f"{warehouse.name}</a></td><td>6</td><td>0</td><td>6</td>" in stock_part
+    assert f"{other_warehouse.name}</a></td><td>4</td><td>0</td><td>4</td>" in stock_part
     assert "Total: <strong>10</strong>" in page
     movements = page[page.index("field-latest_movements") :]
     assert movements.index(transfer.number) < movements.index(receipt.number)  # newest first
