@@ -93,7 +93,8 @@ class PickingMixin:
 
     @admin.display(description="waiting", ordering="reserved_since")
     def waiting(self, document):
-        return age(timezone.now() - document.reserved_since)
+        since = document.reserved_since
+        return age(timezone.now() - since) if since else "—"
 
     @admin.display(description="pick")
     def pick_button(self, document):

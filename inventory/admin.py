@@ -387,10 +387,15 @@ class WarehouseAdmin(warehouses.admin.WarehouseAdmin):
             return "—"
         stock = warehouse_stock(warehouse_id=warehouse.pk)
         rows = [
-            (change_link("inventory_product", s.product_id, s.product), s.quantity)
+            (
+                change_link("inventory_product", s.product_id, s.product),
+                s.quantity,
+                s.reserved,
+                s.quantity - s.reserved,
+            )
             for s in stock[:WAREHOUSE_STOCK_SHOWN]
         ]
-        table = html_table(("Product", "Quantity"), rows, "No stock yet.")
+        table = html_table(("Product", "Quantity", "Reserved", "Available"), rows, "No stock yet.")
         link = reverse("admin:inventory_warehouseinventory_changelist")
         more = (
             f"First {WAREHOUSE_STOCK_SHOWN} of {stock.count()} products · "

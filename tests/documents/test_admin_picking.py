@@ -14,7 +14,7 @@ from documents.admin_picking import age
 from documents.models import Document, PickList, Status
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import StockReservation
-from tests.conftest import make_document, post, stock
+from tests.conftest import make_document, post, stock, user_with
 from tests.documents.admin_helpers import CHANGELIST_URL, change_url, messages_of, post_url
 from tests.factories import ProductFactory
 from warehouses.services import location_create
@@ -121,8 +121,6 @@ def test_a_document_that_is_not_reserved_is_named_and_nothing_is_made(
 
 
 def test_who_may_not_make_pick_lists_is_not_offered_the_action(client, wave):
-    from tests.conftest import user_with
-
     viewer = user_with(perms=["documents.view_document"], is_staff=True)
     client.force_login(viewer)
     page = client.get(CHANGELIST_URL).content.decode()
@@ -333,8 +331,6 @@ def test_a_line_of_another_document_is_refused_by_the_service(
 
 
 def test_who_may_not_post_sees_no_shipped_inputs(client, reserved_shipment):
-    from tests.conftest import user_with
-
     viewer = user_with(perms=["documents.view_document"], is_staff=True)
     client.force_login(viewer)
     page = client.get(change_url(reserved_shipment)).content.decode()
@@ -343,3 +339,32 @@ def test_who_may_not_post_sees_no_shipped_inputs(client, reserved_shipment):
     response = client.post(post_url(reserved_shipment), {f"shipped-{line.pk}": "1"})
     assert response.status_code == 403
     assert Document.objects.get(pk=reserved_shipment.pk).status == Status.RESERVED
+
+
+def test_posting_typed_quantities_costs_the_same_for_1_and_30_lines(clerk_client, warehouse):
+    products = ProductFactory.create_batch(31)
+    post("receipt", warehouse, [(p, 10) for p in products])
+    one = reserved(warehouse, [(products[0], 5)])
+    thirty = reserved(warehouse, [(p, 5) for p in products[1:]])
+
+    def cost(document):
+        typed = {f"shipped-{pk}": "3" for pk in document.lines.values_list("pk", flat=True)}
+        with CaptureQueriesContext(connection) as captured:
+            assert clerk_client.post(post_url(document), typed).status_code == 302
+        return len(captured)
+
+    assert cost(one) == cost(thirty)
+    assert Document.objects.get(backorder_of=thirty).lines.count() == 30
+
+
+def test_a_pick_list_s_own_page_is_read_only(clerk_client, wave):
+    pick_action(clerk_client, wave)
+    pick_list = PickList.objects.get()
+    page = clerk_client.get(
+        reverse("admin:documents_picklist_change", args=[pick_list.pk])
+    ).content.decode()
+    assert wave[0].number in page and f'href="{print_url(pick_list)}"' in page
+    assert 'name="_save"' not in page
+    assert (
+        clerk_client.get(reverse("admin:documents_picklist_print", args=[10**9])).status_code == 404
+    )
