@@ -16,10 +16,16 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
+from documents.admin_picking import PickingMixin, post_picked, shipped_input
 from documents.admin_tools import replenish_view, start_count_view
 from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
-from documents.selectors import document_movements, lines_with_count_result, lines_with_stock
+from documents.selectors import (
+    document_movements,
+    lines_with_count_result,
+    lines_with_reserved,
+    lines_with_stock,
+)
 from documents.services import (
     RESERVABLE,
     LineInput,
@@ -279,15 +285,17 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock")
+    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped")
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
     def get_queryset(self, request):
-        lines = super().get_queryset(request).select_related(
-            "lot", "location__warehouse", "destination_location__warehouse"
+        lines = (
+            super()
+            .get_queryset(request)
+            .select_related("lot", "location__warehouse", "destination_location__warehouse")
         )
-        return lines_with_count_result(lines_with_stock(lines))
+        return lines_with_reserved(lines_with_count_result(lines_with_stock(lines)))
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -297,6 +305,13 @@ class LineInline(admin.TabularInline):
             # Today's stock says nothing of the past; a count says what it found.
             if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
                 return ("product", "book", "quantity", "difference", "unit", *where)
+            if obj.status == Status.RESERVED:
+                # What is promised, what is left for others, and (for who may post it) what
+                # the picker found, sent with the Post button.
+                may_post = user_can_post(request.user, obj.doc_type)
+                self.typed = request.GET.dict()
+                shipped = ("shipped",) if may_post else ()
+                return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
             return ("product", "quantity", "unit", *where)
         return ("product", "quantity", "unit", "in_stock", *where)
 
@@ -310,6 +325,18 @@ class LineInline(admin.TabularInline):
     @admin.display(description="difference")
     def difference(self, line):
         return f"{line.difference:+d}" if line.difference else "0"
+
+    @admin.display(description="reserved")
+    def reserved(self, line):
+        return line.reserved
+
+    @admin.display(description="available")
+    def available(self, line):
+        return line.in_stock
+
+    @admin.display(description="shipped")
+    def shipped(self, line):
+        return shipped_input(line, self.typed)
 
     @admin.display(description="unit")
     def unit(self, line):
@@ -346,7 +373,7 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(PickingMixin, admin.ModelAdmin):
     form = DocumentForm
     inlines = (LineInline,)
     list_display = (
@@ -371,7 +398,13 @@ class DocumentAdmin(admin.ModelAdmin):
     # Exact SKU: a document is found by what it moves, never by a SKU that merely contains it.
     search_fields = ("number", "reference", "=lines__product__sku")
     autocomplete_fields = ("warehouse", "destination_warehouse")
-    actions = ("post_selected", "reserve_selected", "unreserve_selected", "cancel_selected")
+    actions = (
+        "post_selected",
+        "reserve_selected",
+        "unreserve_selected",
+        "create_pick_list",
+        "cancel_selected",
+    )
     action_form = DocumentActionForm
     readonly_fields = (
         "moved",
@@ -712,6 +745,16 @@ class DocumentAdmin(admin.ModelAdmin):
         return redirect("admin:documents_document_change", obj.pk)
 
     def post_view(self, request, object_id):
+        if request.method == "POST":
+            document = self.get_object(request, unquote(object_id))
+            if (
+                document is not None
+                and document.status == Status.RESERVED
+                and self.has_view_permission(request, document)
+            ):
+                picked = post_picked(request, document)  # the shipped quantities typed
+                if picked is not None:
+                    return picked
         return self._transition_view(request, object_id, document_post, "posted")
 
     def cancel_view(self, request, object_id):

@@ -20,7 +20,10 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from documents.models import DocType
+        from documents.services import RESERVABLE
         from wms import metrics
 
         metrics.start_at_zero(metrics.DOCUMENTS_POSTED, "doc_type", DocType.values)
         metrics.start_at_zero(metrics.POST_FAILURES, "reason", POST_FAILURE_REASONS)
+        metrics.start_at_zero(metrics.DOCUMENTS_RESERVED, "doc_type", sorted(RESERVABLE))
+        metrics.start_at_zero(metrics.BACKORDERS, "doc_type", sorted(RESERVABLE))

@@ -243,4 +243,9 @@ class PickList(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"Pick list {self.pk}"
+        return f"Pick list {self.number}"
+
+    @property
+    def number(self) -> str:
+        """What the paper prints and its barcode carries, in the documents' style."""
+        return f"PCK-{self.pk:06d}"

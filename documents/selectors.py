@@ -2,7 +2,18 @@
 
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
@@ -107,6 +118,31 @@ def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str,
         return dict(rows)
 
 
+def lines_with_reserved(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
+    """Lines with ``reserved``: what each holds of its reservations, in the lines' own query
+    (a subquery, so other annotations over other joins are not multiplied)."""
+    held = (
+        StockReservation.objects.filter(document_line_id=OuterRef("pk"))
+        .order_by()
+        .values("document_line_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return lines.annotate(reserved=Coalesce(Subquery(held), Value(0)))
+
+
+def reserved_since() -> Subquery:
+    """When a document was reserved: its reservations are written in the reserving
+    transaction and removed by unreserving or posting, so the earliest is that moment."""
+    return Subquery(
+        StockReservation.objects.filter(document_id=OuterRef("pk"))
+        .order_by()
+        .values("document_id")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+
+
 def pick_tasks(*, pick_list_id: int) -> list[dict]:
     """What to pick for a pick list: one task per (location, product, lot), summed over its
     documents' reservations, in walking order (pick order, then path). One query."""
@@ -116,9 +152,14 @@ def pick_tasks(*, pick_list_id: int) -> list[dict]:
             "quant__location_id",
             "quant__location__path",
             "quant__location__pick_order",
+            "quant__location__barcode",
             "quant__location__warehouse__code",
             "quant__product_id",
             "quant__product__sku",
+            "quant__product__name",
+            "quant__product__barcode",
+            "quant__product__unit",
+            "quant__lot_id",
             "quant__lot__code",
             "quant__lot__expires_on",
         )
@@ -131,3 +172,24 @@ def pick_tasks(*, pick_list_id: int) -> list[dict]:
             "quant__lot__code",
         )
     )
+
+
+def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str, int]]]:
+    """{(location id, product id, lot id): [(document id, number, quantity), ...]}: which of a
+    pick list's documents each of its tasks serves, and how much of it. One query."""
+    rows = (
+        StockReservation.objects.filter(document__pick_lists=pick_list_id)
+        .values_list(
+            "quant__location_id",
+            "quant__product_id",
+            "quant__lot_id",
+            "document_id",
+            "document__number",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by("document__number")
+    )
+    served: dict[tuple, list[tuple[int, str, int]]] = {}
+    for location, product, lot, document, number, quantity in rows:
+        served.setdefault((location, product, lot), []).append((document, number, quantity))
+    return served

@@ -159,6 +159,8 @@ class ProductAdmin(admin.ModelAdmin):
         "price",
         "is_active",
         "total_quantity",
+        "total_reserved",
+        "total_available",
         "updated_at",
     )
     list_filter = ("is_active", "unit")
@@ -197,12 +199,23 @@ class ProductAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(total_quantity=Coalesce(F("total__quantity"), Value(0)))
+            .annotate(
+                total_quantity=Coalesce(F("total__quantity"), Value(0)),
+                total_reserved=Coalesce(F("total__reserved"), Value(0)),
+            )
         )
 
     @admin.display(description="total stock", ordering="total_quantity")
     def total_quantity(self, product):
         return product.total_quantity
+
+    @admin.display(description="reserved", ordering="total_reserved")
+    def total_reserved(self, product):
+        return product.total_reserved
+
+    @admin.display(description="available")
+    def total_available(self, product):
+        return product.total_quantity - product.total_reserved
 
     @admin.display(description="as printed")
     def barcode_image(self, product):
@@ -215,16 +228,23 @@ class ProductAdmin(admin.ModelAdmin):
         if product.pk is None:
             return "—"
         rows = [
-            (change_link("warehouses_warehouse", s.warehouse_id, s.warehouse), s.quantity)
+            (
+                change_link("warehouses_warehouse", s.warehouse_id, s.warehouse),
+                s.quantity,
+                s.reserved,
+                s.quantity - s.reserved,
+            )
             for s in product_stock(product_id=product.pk)
         ]
-        table = html_table(("Warehouse", "Quantity"), rows, "Never in stock.")
+        table = html_table(
+            ("Warehouse", "Quantity", "Reserved", "Available"), rows, "Never in stock."
+        )
         link = reverse("admin:inventory_warehouseinventory_changelist")
         return format_html(
             '{}<p>Total: <strong>{}</strong> · <a href="{}?product__id__exact={}">'
             "stock list</a></p>",
             table,
-            sum(q for _, q in rows),
+            sum(row[1] for row in rows),
             link,
             product.pk,
         )
@@ -367,10 +387,15 @@ class WarehouseAdmin(warehouses.admin.WarehouseAdmin):
             return "—"
         stock = warehouse_stock(warehouse_id=warehouse.pk)
         rows = [
-            (change_link("inventory_product", s.product_id, s.product), s.quantity)
+            (
+                change_link("inventory_product", s.product_id, s.product),
+                s.quantity,
+                s.reserved,
+                s.quantity - s.reserved,
+            )
             for s in stock[:WAREHOUSE_STOCK_SHOWN]
         ]
-        table = html_table(("Product", "Quantity"), rows, "No stock yet.")
+        table = html_table(("Product", "Quantity", "Reserved", "Available"), rows, "No stock yet.")
         link = reverse("admin:inventory_warehouseinventory_changelist")
         more = (
             f"First {WAREHOUSE_STOCK_SHOWN} of {stock.count()} products · "
@@ -419,10 +444,22 @@ class RowColumns:
     def warehouse_link(self, row):
         return change_link("warehouses_warehouse", row.warehouse_id, row.warehouse.code)
 
+    @admin.display(description="available")
+    def available(self, row):
+        return row.quantity - row.reserved
+
 
 @admin.register(WarehouseInventory)
 class WarehouseInventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("product_link", "product_name", "warehouse_link", "quantity", "updated_at")
+    list_display = (
+        "product_link",
+        "product_name",
+        "warehouse_link",
+        "quantity",
+        "reserved",
+        "available",
+        "updated_at",
+    )
     list_select_related = ("product", "warehouse")
     list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
     search_fields = ("product__sku", "product__name", "warehouse__code")
@@ -439,7 +476,15 @@ class WarehouseInventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, ad
 
 @admin.register(Inventory)
 class InventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("product_link", "product_name", "unit", "quantity", "updated_at")
+    list_display = (
+        "product_link",
+        "product_name",
+        "unit",
+        "quantity",
+        "reserved",
+        "available",
+        "updated_at",
+    )
     list_select_related = ("product",)
     list_filter = (InStockFilter, "product__unit", "product__is_active")
     search_fields = ("product__sku", "product__name")

@@ -73,7 +73,7 @@ def test_a_manager_receives_posts_sees_the_stock_and_cannot_overship(page, live_
 
     page.goto(f"{live_server.url}/admin/inventory/product/{wrap.pk}/change/")
     stock_cell = page.locator(".field-stock_by_warehouse table tbody tr").first
-    assert stock_cell.inner_text().split("\t") == ["MAIN — Main warehouse", "10"]
+    assert stock_cell.inner_text().split("\t") == ["MAIN — Main warehouse", "10", "0", "10"]
     assert receipt.number in page.inner_text(".field-latest_movements")
     screenshot(page, "05-product-stock")
 

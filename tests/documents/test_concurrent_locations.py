@@ -1,17 +1,14 @@
 """Concurrent postings over locations and lots on PostgreSQL, each worker on its own connection."""
 
-import random
-
 import pytest
 from django.db import OperationalError
 
 from documents.models import Document
 from documents.services import LineInput, document_create, document_post
-from inventory import services
 from inventory.exceptions import InsufficientStock, SerialInStock
 from inventory.models import Quant
 from inventory.selectors import stock_mismatches
-from tests.concurrency import run_concurrently
+from tests.concurrency import lock_quants_in_random_order, run_concurrently
 from tests.conftest import total
 from tests.factories import ProductFactory, WarehouseFactory
 from warehouses.services import location_create
@@ -123,23 +120,7 @@ def test_with_the_lock_order_randomised_the_same_workload_deadlocks(monkeypatch)
     """Proof that the test above can fail: lock the quants one by one in a random order
     before the engine's own ordered lock, and PostgreSQL finds deadlocks."""
     calls, _ = _opposite_orders_workload()
-    ordered = services._lock_quants
-
-    def shuffled(changes, takes, destinations):
-        touched = list(changes) + list(takes)
-        ids = list(
-            Quant.objects.filter(
-                warehouse_id__in={c.warehouse_id for c in touched}
-                | {t.to_warehouse_id for t in takes if t.to_warehouse_id},
-                product_id__in={c.product_id for c in touched},
-            ).values_list("pk", flat=True)
-        )
-        random.shuffle(ids)
-        for pk in ids:
-            list(Quant.objects.select_for_update().filter(pk=pk).values_list("pk"))
-        return ordered(changes, takes, destinations)
-
-    monkeypatch.setattr(services, "_lock_quants", shuffled)
+    lock_quants_in_random_order(monkeypatch)
     results = _run(calls)
     deadlocks = [r for r in results if isinstance(r, OperationalError) and "deadlock" in str(r)]
     print(f"\nrandomised lock order: {len(deadlocks)} of {len(results)} postings deadlocked")

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from documents.models import PickList
+from documents.selectors import pick_tasks
 from documents.services import (
     LineInput,
     document_cancel,
@@ -15,6 +17,7 @@ from documents.services import (
     document_post,
     document_reserve,
     document_unreserve,
+    pick_list_create,
 )
 from integrations.events import EVENT_TYPES
 from integrations.models import OutboxEvent
@@ -116,6 +119,34 @@ def test_reserve_unreserve_and_post_with_picked_quantities_cost_the_same(warehou
 
     assert queries(picked(one)) == queries(picked(hundred))
     assert hundred.backorders.get().lines.count() == 100
+
+
+def test_a_pick_list_costs_the_same_for_1_and_100_lines(warehouse):
+    """Made and read (its tasks), for one document of 1 line and one of 100 lines, each line
+    drawn from two shelves."""
+    shelves = [location_create(warehouse_id=warehouse.pk, code=f"S{i}") for i in range(2)]
+    products = ProductFactory.create_batch(101)
+    for shelf in shelves:
+        receipt = document_create(
+            doc_type="receipt",
+            warehouse_id=warehouse.pk,
+            lines=[LineInput(p.pk, 3, location_id=shelf.pk) for p in products],
+        )
+        document_post(document_id=receipt.pk)
+    one = make_document("shipment", warehouse, [(products[0], 5)])
+    hundred = make_document("shipment", warehouse, [(p, 5) for p in products[1:]])
+    for document in (one, hundred):
+        document_reserve(document_id=document.pk)
+
+    assert queries(lambda: pick_list_create(document_ids=[one.pk])) == queries(
+        lambda: pick_list_create(document_ids=[hundred.pk])
+    )
+    small, large = PickList.objects.order_by("pk")
+    tasks = {}
+    assert queries(lambda: tasks.update(small=pick_tasks(pick_list_id=small.pk))) == queries(
+        lambda: tasks.update(large=pick_tasks(pick_list_id=large.pk))
+    )
+    assert (len(tasks["small"]), len(tasks["large"])) == (2, 200)
 
 
 @pytest.mark.parametrize("crossing", [False, True])

@@ -18,6 +18,7 @@ def test_seed_demo_posts_every_type_and_is_idempotent():
     call_command("seed_demo")
 
     assert posted_types == set(DocType.values)
+    assert Document.objects.filter(status=Status.RESERVED).count() == 2  # waiting to be picked
     assert (Document.objects.count(), StockMovement.objects.count()) == counts
     assert stock_mismatches() == []
 

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import post
+from documents.services import document_reserve
+from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +54,14 @@ def test_the_product_page_shows_stock_per_warehouse_and_latest_movements(
 ):
     receipt = post("receipt", warehouse, [(product, 10)])
     transfer = post("transfer", warehouse, [(product, 4)], destination=other_warehouse)
+    document_reserve(document_id=make_document("shipment", warehouse, [(product, 1)]).pk)
 
     page = clerk_client.get(change_url(product)).content.decode()
 
     stock_part = page[page.index("field-stock_by_warehouse") :]
-    assert f"{warehouse.code} — {warehouse.name}</a></td><td>6</td>" in stock_part
-    assert f"{other_warehouse.code} — {other_warehouse.name}</a></td><td>4</td>" in stock_part
+    # quantity, reserved, available
+    assert f"{warehouse.name}</a></td><td>6</td><td>1</td><td>5</td>" in stock_part
+    assert f"{other_warehouse.name}</a></td><td>4</td><td>0</td><td>4</td>" in stock_part
     assert "Total: <strong>10</strong>" in page
     movements = page[page.index("field-latest_movements") :]
     assert movements.index(transfer.number) < movements.index(receipt.number)  # newest first

@@ -1,10 +1,13 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from documents.services import document_reserve
 from inventory.models import Inventory, StockMovement, WarehouseInventory
-from tests.conftest import post
+from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,20 @@ def test_the_lists_need_no_query_per_row(clerk_client, name):
     for _ in range(5):
         post("receipt", WarehouseFactory(), [(p, 1) for p in ProductFactory.create_batch(5)])
     assert queries() == one
+
+
+def test_stock_totals_and_products_show_what_is_promised(clerk_client, warehouse):
+    wrap = ProductFactory(sku="WRAP")
+    post("receipt", warehouse, [(wrap, 5)])
+    document_reserve(document_id=make_document("shipment", warehouse, [(wrap, 2)]).pk)
+
+    for name in (STOCK, TOTALS, "inventory_product"):
+        page = clerk_client.get(url(f"{name}_changelist")).content.decode()
+        cells = {
+            column: re.findall(rf'<td class="field-{column}[^"]*">(\d+)</td>', page)
+            for column in ("reserved", "available", "total_reserved", "total_available")
+        }
+        if name == "inventory_product":
+            assert (cells["total_reserved"], cells["total_available"]) == (["2"], ["3"]), name
+        else:
+            assert (cells["reserved"], cells["available"]) == (["2"], ["3"]), name

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import post
+from documents.services import document_reserve
+from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,15 @@ def test_the_warehouse_page_shows_its_stock(clerk_client, warehouse, other_wareh
     tape = ProductFactory(sku="TAPE")
     post("receipt", warehouse, [(wrap, 7), (tape, 3)])
     post("receipt", other_warehouse, [(wrap, 100)])
+    document_reserve(document_id=make_document("shipment", warehouse, [(wrap, 2)]).pk)
 
     page = clerk_client.get(change_url(warehouse)).content.decode()
 
     stock = page[page.index("<table><thead><tr><th>Product") :].split("</table>")[0]
     assert stock.index("TAPE") < stock.index("WRAP")  # by sku
-    assert f"{wrap.sku} — {wrap.name}</a></td><td>7</td>" in stock
-    assert f"{tape.sku} — {tape.name}</a></td><td>3</td>" in stock
+    # quantity, reserved, available
+    assert f"{wrap.sku} — {wrap.name}</a></td><td>7</td><td>2</td><td>5</td>" in stock
+    assert f"{tape.sku} — {tape.name}</a></td><td>3</td><td>0</td><td>3</td>" in stock
     assert "100" not in stock
     assert reverse("admin:inventory_product_change", args=[wrap.pk]) in stock
 

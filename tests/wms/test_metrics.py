@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from documents.apps import POST_FAILURE_REASONS
 from documents.exceptions import DocumentStateError, EmptyDocument
 from documents.models import DocType
-from documents.services import document_cancel, document_post
+from documents.services import document_cancel, document_post, document_reserve
 from inventory.exceptions import InsufficientStock, StockLimitExceeded
 from tests.conftest import make_document, post
 from tests.factories import UserFactory
@@ -112,6 +112,46 @@ def test_postings_are_counted_once_committed(
     assert value("wms_stock_movements_total") == movements + 5
 
 
+def test_reservations_and_backorders_are_counted_once_committed(
+    warehouse, other_warehouse, product, django_capture_on_commit_callbacks
+):
+    def counts():
+        return [
+            value(f"wms_{name}_total", doc_type=t)
+            for name in ("documents_reserved", "backorders")
+            for t in ("shipment", "transfer")
+        ]
+
+    before = counts()
+    post("receipt", warehouse, [(product, 10)])
+    shipment = make_document("shipment", warehouse, [(product, 4)])
+    transfer = make_document("transfer", warehouse, [(product, 2)], destination=other_warehouse)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        document_reserve(document_id=shipment.pk)
+    assert counts() == before  # not before the commit
+    for callback in pending:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_reserve(document_id=transfer.pk)
+        with pytest.raises(InsufficientStock):  # a refused reservation counts nothing
+            document_reserve(document_id=make_document("shipment", warehouse, [(product, 9)]).pk)
+        # A short pick makes one backorder; a whole one none.
+        line = shipment.lines.get()
+        assert document_post(document_id=shipment.pk, shipped={line.pk: 1}).backorder
+        assert document_post(document_id=transfer.pk).backorder is None
+    reserved_shipments, reserved_transfers, shipment_backorders, transfer_backorders = before
+    assert counts() == [
+        reserved_shipments + 1,
+        reserved_transfers + 1,
+        shipment_backorders + 1,
+        transfer_backorders,
+    ]
+    # The backorder's own reservation is counted like any other.
+    with django_capture_on_commit_callbacks(execute=True):
+        document_reserve(document_id=shipment.backorders.get().pk)
+    assert counts()[0] == reserved_shipments + 2
+
+
 def test_failed_postings_are_counted_by_reason(warehouse, product):
     short = value("wms_document_post_failures_total", reason="insufficient_stock")
     invalid_state = value("wms_document_post_failures_total", reason="invalid_state")
@@ -166,6 +206,9 @@ def test_business_counters_are_at_zero_for_every_known_label_before_any_event(tm
     for reason in POST_FAILURE_REASONS:
         assert f'wms_document_post_failures_total{{reason="{reason}"}} 0.0' in scraped
     assert "wms_stock_movements_total 0.0" in scraped
+    for doc_type in ("shipment", "transfer"):
+        assert f'wms_documents_reserved_total{{doc_type="{doc_type}"}} 0.0' in scraped
+        assert f'wms_backorders_total{{doc_type="{doc_type}"}} 0.0' in scraped
 
 
 def test_every_reason_a_posting_records_is_known_from_the_start():

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from documents.models import DocType, Document
-from documents.services import LineInput, document_create, document_post
+from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.barcodes import barcode_normalize
 from inventory.models import Product, ReorderPoint, Tracking
 from warehouses.models import Location, Warehouse
@@ -139,6 +139,19 @@ class Command(BaseCommand):
                 reference=f"{REFERENCE}{len(plan) + 1:03d}",
                 lines=[LineInput(products[5].pk, 10)],
             )
+            # Two orders promised and waiting to be picked: one pick list can walk both.
+            waiting = [
+                [LineInput(milk.pk, 6), LineInput(products[2].pk, 5)],
+                [LineInput(products[3].pk, 4), LineInput(products[2].pk, 3)],
+            ]
+            for n, lines in enumerate(waiting, start=len(plan) + 2):
+                document = document_create(
+                    doc_type=DocType.SHIPMENT,
+                    warehouse_id=main.pk,
+                    reference=f"{REFERENCE}{n:03d}",
+                    lines=lines,
+                )
+                document_reserve(document_id=document.pk)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _locations(self, warehouse) -> list[Location]:
