@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
-from documents.admin_tools import replenish_view, start_count_view
+from documents.admin_tools import in_stock_view, replenish_view, start_count_view
 from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
 from documents.selectors import document_movements, lines_with_count_result, lines_with_stock
@@ -297,6 +297,9 @@ class LineInline(admin.TabularInline):
             # Today's stock says nothing of the past; a count says what it found.
             if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
                 return ("product", "book", "quantity", "difference", "unit", *where)
+            return ("product", "quantity", "unit", *where)
+        if obj.doc_type == DocType.COUNT:
+            # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
             return ("product", "quantity", "unit", *where)
         return ("product", "quantity", "unit", "in_stock", *where)
 
@@ -595,6 +598,11 @@ class DocumentAdmin(admin.ModelAdmin):
             # The scan input's endpoint: GET /api/v1/scan/ itself, served under the admin so
             # that staff scanning at full speed do not spend the integrators' per-IP API rate.
             path("scan/", view(ScanView.as_view(schema=None)), name="documents_document_scan"),
+            path(
+                "in-stock/",
+                view(lambda request: in_stock_view(self, request)),
+                name="documents_document_in_stock",
+            ),
             path(
                 "start-count/",
                 view(lambda request: start_count_view(self, request)),
