@@ -24,6 +24,7 @@ from inventory.models import (
     WarehouseInventory,
 )
 from inventory.selectors import (
+    EXPIRING_SOON_DAYS,
     below_reorder_point,
     location_stock,
     movement_balances,
@@ -396,11 +397,13 @@ class InStockFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return (("yes", "yes"), ("no", "no (zero)"))
 
+    field = "quantity"
+
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(quantity__gt=0)
+            return queryset.filter(**{f"{self.field}__gt": 0})
         if self.value() == "no":
-            return queryset.filter(quantity=0)
+            return queryset.filter(**{self.field: 0})
         return queryset
 
 
@@ -588,12 +591,20 @@ class ExpiringWithinFilter(admin.SimpleListFilter):
     parameter_name = "expiring_within"
 
     def lookups(self, request, model_admin):
-        return (("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("expired", "expired"))
+        return (
+            ("7", "7 days"),
+            ("30", "30 days"),
+            ("90", "90 days"),
+            ("expired", "expired"),
+            ("soon", f"{EXPIRING_SOON_DAYS} days, or expired"),  # the dashboard's figure
+        )
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "expired":
             return queryset.filter(expires_on__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(expires_on__lte=today + timedelta(days=EXPIRING_SOON_DAYS))
         if self.value() in ("7", "30", "90"):
             return queryset.filter(
                 expires_on__gte=today, expires_on__lte=today + timedelta(days=int(self.value()))
@@ -601,11 +612,15 @@ class ExpiringWithinFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LotInStockFilter(InStockFilter):
+    field = "stock_quantity"  # the sum of the lot's quants, annotated by LotAdmin
+
+
 @admin.register(Lot)
 class LotAdmin(admin.ModelAdmin):
     list_display = ("code", "product_link", "expires_on", "is_serial", "in_stock")
     list_select_related = ("product",)
-    list_filter = (ExpiringWithinFilter, "is_serial")
+    list_filter = (ExpiringWithinFilter, LotInStockFilter, "is_serial")
     search_fields = ("code", "product__sku", "product__name")
     ordering = ("expires_on", "product__sku", "code")
     autocomplete_fields = ("product",)

@@ -1,7 +1,7 @@
 """Reads of stock used by more than one caller."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -23,6 +23,7 @@ from django.db.models.lookups import LessThan
 from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
 from inventory.models import (
     Inventory,
+    Lot,
     Product,
     Quant,
     ReorderPoint,
@@ -418,6 +419,20 @@ def location_by_code(code: str) -> Location | None:
         .order_by("pk")[:2]
     )
     return next((loc for loc in found if loc.barcode == code), found[0] if found else None)
+
+
+# "Expiring soon" on the back office's start page and in the lots list's filter.
+EXPIRING_SOON_DAYS = 30
+
+
+def lots_expiring_in_stock(*, today: date, days: int = EXPIRING_SOON_DAYS) -> QuerySet[Lot]:
+    """Lots holding stock that expire on or before ``today + days``, expired ones included
+    (as lot.expiring announces them), each with ``quantity``: what its quants hold."""
+    return (
+        Lot.objects.filter(expires_on__lte=today + timedelta(days=days))
+        .annotate(quantity=Sum("quants__quantity"))
+        .filter(quantity__gt=0)
+    )
 
 
 def available_by_product(*, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:
