@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -149,6 +150,28 @@ class ProductForm(forms.ModelForm):
         return tracking
 
 
+@dataclass(frozen=True)
+class Label:
+    kind: str  # the data- attribute that names what the label is of
+    key: object
+    title: str  # in large print
+    subtitle: str
+    code: str  # the barcode's SVG
+
+
+def label_sheet(request, title: str, labels: list[Label], queryset, *, columns: int):
+    """A sheet of labels to print (at most LABELS_MAX of the selection; the sheet says so)."""
+    opts = queryset.model._meta
+    context = {
+        "title": title,
+        "labels": labels,
+        "columns": columns,
+        "back": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "more": queryset.count() > LABELS_MAX,
+    }
+    return TemplateResponse(request, "admin/inventory/labels.html", context)
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductForm
@@ -270,14 +293,11 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Print labels of selected products")
     def print_labels(self, request, queryset):
-        products = list(queryset.order_by("sku")[:LABELS_MAX])
-        labels = [(p, barcode_svg(p.barcode or p.sku)) for p in products]
-        context = {
-            "title": "Product labels",
-            "labels": labels,
-            "more": queryset.count() > LABELS_MAX,
-        }
-        return TemplateResponse(request, "admin/inventory/product/labels.html", context)
+        products = queryset.order_by("sku")[:LABELS_MAX]
+        labels = [
+            Label("sku", p.sku, p.name, p.sku, barcode_svg(p.barcode or p.sku)) for p in products
+        ]
+        return label_sheet(request, "Product labels", labels, queryset, columns=3)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -705,6 +725,19 @@ admin.site.unregister(Location)
 
 @admin.register(Location)
 class LocationAdmin(warehouses.admin.LocationAdmin):
+    actions = ("print_labels",)
+
+    @admin.action(description="Print labels of selected locations")
+    def print_labels(self, request, queryset):
+        """Shelf labels: the full path in large print and a barcode of the location's own
+        barcode, or of its path when it has none (the scan input reads both)."""
+        locations = queryset.select_related("warehouse").order_by("warehouse__code", "path")
+        labels = [
+            Label("location", x.pk, x.full_path, x.name, barcode_svg(x.barcode or x.full_path))
+            for x in locations[:LABELS_MAX]
+        ]
+        return label_sheet(request, "Location labels", labels, queryset, columns=2)
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return (*fields, "holds") if obj else fields
