@@ -107,7 +107,7 @@ class Command(BaseCommand):
                         milk.pk, 60, location_id=main_shelves[0].pk, lot="OM-0412", expires_on=later
                     ),
                     LineInput(
-                        milk.pk, 24, location_id=main_shelves[1].pk, lot="OM-0398", expires_on=soon
+                        milk.pk, 40, location_id=main_shelves[1].pk, lot="OM-0398", expires_on=soon
                     ),
                     *(
                         LineInput(scanner.pk, 1, location_id=main_shelves[2].pk, lot=f"SC-{n:05d}")
