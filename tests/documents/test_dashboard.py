@@ -192,18 +192,13 @@ def test_expiring_lots_and_reserved_documents_are_the_data(manager_client):
             [today + timedelta(days=30)],
         )
         expected = cursor.fetchall()
-        cursor.execute(
-            """SELECT count(DISTINCT d.id), min(r.created_at) FROM documents d
-               JOIN stock_reservations r ON r.document_id = d.id WHERE d.status = 'reserved'"""
-        )
-        reserved, oldest = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM documents WHERE status = 'reserved'")
+        (reserved,) = cursor.fetchone()
     assert [(lot.code, lot.quantity) for lot in figures.expiring.soonest] == expected
     assert expected == [("EMPTY", 1), ("SOON", 10)]  # GONE went out first, then one of EMPTY
     assert figures.expiring.count == 2
-    assert (figures.reserved.count, figures.reserved.oldest) == (reserved, oldest) == (
-        2,
-        older.reservations.earliest("created_at").created_at,
-    )
+    assert figures.reserved.count == reserved == 2
+    assert figures.reserved.oldest == older.reservations.earliest("created_at").created_at
 
     page = manager_client.get("/admin/").content.decode()
     soon = figures.expiring.soonest[1]
