@@ -1,12 +1,18 @@
 """The dashboard's queries, and the ledger page's balances, at a million ledger rows.
 
     createdb -h 127.0.0.1 -U postgres wms_bench_reads
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wms_bench_reads python bench/dashboard_reads.py
+    DB_STATEMENT_TIMEOUT=900 DATABASE_URL=postgres://postgres@127.0.0.1:5432/wms_bench_reads \
+        python bench/dashboard_reads.py
+
+(The first run's INSERT of a million ledger rows takes longer than the default 15 s limit of a
+statement.)
 
 The first run fills the database (kept for the next runs): 20 warehouses x 2,000 products of
 stock, 5,000 reorder points, 2,000 drafts, 20,000 posting failures and --ledger movements
 (default 1,000,000) spread over the last --days days (default 60), written with one
-INSERT ... SELECT generate_series. Then each figure of documents.dashboard is run --repeat
+INSERT ... SELECT generate_series; then (once, also on a database filled before they were
+measured) 20,000 lots of 2,000 lot-tracked products, each with a quant, expiring over a year,
+and 1,000 of the drafts reserved. Then each figure of documents.dashboard is run --repeat
 times; the median and the slowest run are printed in ms, with the plan's top node. As a
 yardstick on the same machine in the same run, the last line times a bare
 `SELECT count(*)` of the whole ledger.
@@ -28,23 +34,84 @@ from django_setup import ROOT  # noqa: E402, F401 - sets Django up
 from documents import dashboard  # noqa: E402
 from documents.models import PostingFailure  # noqa: E402
 from documents.services import LineInput, document_create  # noqa: E402
-from inventory.models import Product, ReorderPoint, StockMovement, WarehouseInventory  # noqa: E402
+from inventory.models import (  # noqa: E402
+    Lot,
+    Product,
+    Quant,
+    ReorderPoint,
+    StockMovement,
+    WarehouseInventory,
+)
 from inventory.selectors import below_reorder_point, movement_balances, reorder_point_list  # noqa: E402
 from warehouses.models import Warehouse  # noqa: E402
 
 WAREHOUSES, PRODUCTS, POINTS, DRAFTS, FAILURES = 20, 2_000, 5_000, 2_000, 20_000
+LOTS_PER_PRODUCT, RESERVED = 10, 1_000
 LEDGER_REFERENCE = "BENCH-LEDGER"
 
 
 def set_up(ledger: int, days: int) -> None:
     call_command("migrate", verbosity=0)
-    if Warehouse.objects.filter(code__startswith="BENCH-").exists():
-        return
-    started = time.perf_counter()
-    with transaction.atomic():  # all or nothing: a failed set-up leaves no half database
-        _fill(ledger, days)
-    took = time.perf_counter() - started
-    print(f"set-up: {ledger:,} ledger rows over {days} days in {took:.0f} s")
+    if not Warehouse.objects.filter(code__startswith="BENCH-").exists():
+        started = time.perf_counter()
+        with transaction.atomic():  # all or nothing: a failed set-up leaves no half database
+            _fill(ledger, days)
+        took = time.perf_counter() - started
+        print(f"set-up: {ledger:,} ledger rows over {days} days in {took:.0f} s")
+    if not Lot.objects.filter(code__startswith="BENCH-").exists():
+        with transaction.atomic():
+            _fill_lots_and_reservations()
+        print(f"set-up: {PRODUCTS * LOTS_PER_PRODUCT:,} lots with quants, {RESERVED:,} reserved")
+
+
+def _fill_lots_and_reservations() -> None:
+    """Lots expiring from a month ago to eleven months ahead, one quant each (a seventh of them
+    empty) at its warehouse's root; reserved shipments, each holding one quant."""
+    warehouses = list(Warehouse.objects.filter(code__startswith="BENCH-").order_by("code"))
+    roots = {w.pk: w.default_location_id for w in warehouses}
+    products = Product.objects.bulk_create(
+        Product(sku=f"BENCH-LOT-{i:05d}", name=f"Bench lot product {i}", tracking="lot")
+        for i in range(PRODUCTS)
+    )
+    today = timezone.localdate()
+    lots = Lot.objects.bulk_create(
+        Lot(
+            product=p,
+            code=f"BENCH-{n}",
+            expires_on=today + timedelta(days=(p.pk * 7 + n * 37) % 365 - 30),
+        )
+        for p in products
+        for n in range(LOTS_PER_PRODUCT)
+    )
+    Quant.objects.bulk_create(
+        Quant(
+            warehouse=warehouses[i % WAREHOUSES],
+            location_id=roots[warehouses[i % WAREHOUSES].pk],
+            product_id=lot.product_id,
+            lot=lot,
+            quantity=i % 7,
+        )
+        for i, lot in enumerate(lots)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH chosen AS (
+                SELECT d.id FROM documents d
+                WHERE d.status = 'draft' AND d.doc_type = 'shipment' ORDER BY d.id LIMIT %s
+            ), reserved AS (
+                UPDATE documents d SET status = 'reserved' FROM chosen WHERE d.id = chosen.id
+                RETURNING d.id
+            )
+            INSERT INTO stock_reservations (document_id, document_line_id, quant_id, quantity,
+                                            created_at)
+            SELECT l.document_id, l.id,
+                   (SELECT q.id FROM stock_quants q WHERE q.quantity > 0 ORDER BY q.id LIMIT 1),
+                   1, %s - (l.id %% 100) * interval '1 hour'
+            FROM document_lines l JOIN reserved ON reserved.id = l.document_id
+            """,
+            [RESERVED, timezone.now()],
+        )
 
 
 def _fill(ledger: int, days: int) -> None:
@@ -56,6 +123,17 @@ def _fill(ledger: int, days: int) -> None:
     )
     WarehouseInventory.objects.bulk_create(
         WarehouseInventory(warehouse=w, product=p, quantity=(w.pk * p.pk) % 50)
+        for w in warehouses
+        for p in products
+    )
+    # The same stock as quants at each warehouse's root: ledger rows name the quant they moved.
+    Quant.objects.bulk_create(
+        Quant(
+            warehouse=w,
+            location_id=w.default_location_id,
+            product=p,
+            quantity=(w.pk * p.pk) % 50,
+        )
         for w in warehouses
         for p in products
     )
@@ -96,15 +174,18 @@ def _fill(ledger: int, days: int) -> None:
             """
             WITH lines AS (
                 SELECT row_number() OVER (ORDER BY l.id) - 1 AS n, l.id, l.document_id,
-                       l.product_id, d.warehouse_id
+                       l.product_id, d.warehouse_id, q.id AS quant_id, q.location_id,
+                       q.quantity AS balance
                 FROM document_lines l JOIN documents d ON d.id = l.document_id
+                JOIN stock_quants q ON q.warehouse_id = d.warehouse_id
+                    AND q.product_id = l.product_id AND q.lot_id IS NULL
                 WHERE d.reference = %s
             ), total AS (SELECT count(*) AS c FROM lines)
             INSERT INTO stock_movements
-                (document_id, document_line_id, warehouse_id, product_id, quantity,
-                 is_reversal, created_at)
+                (document_id, document_line_id, warehouse_id, product_id, quant_id,
+                 location_id, quantity, balance_after, is_reversal, created_at)
             SELECT lines.document_id, lines.id, lines.warehouse_id, lines.product_id,
-                   1 + g %% 5, false,
+                   lines.quant_id, lines.location_id, 1 + g %% 5, lines.balance, false,
                    %s - (g::float / %s) * %s * interval '1 day'
             FROM generate_series(0, %s - 1) g, total
             JOIN lines ON true
@@ -156,6 +237,10 @@ def main() -> None:
         "stock by warehouse": dashboard._stock_by_warehouse,
         "below reorder point": lambda: below_reorder_point(reorder_point_list()).count(),
         "drafts waiting": dashboard._drafts_waiting,
+        "reserved waiting": dashboard._reserved_waiting,
+        "lots expiring soon (2 queries)": lambda: dashboard.lots_expiring(
+            today=timezone.localdate(now)
+        ),
         "failures, last day": lambda: PostingFailure.objects.filter(
             created_at__gte=now - timedelta(days=1)
         ).count(),

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
 from documents.admin_picking import PickingMixin, post_picked, shipped_input
-from documents.admin_tools import replenish_view, start_count_view
+from documents.admin_tools import in_stock_view, replenish_view, start_count_view
 from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
 from documents.selectors import (
@@ -312,6 +312,9 @@ class LineInline(admin.TabularInline):
                 self.typed = request.GET.dict()
                 shipped = ("shipped",) if may_post else ()
                 return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
+            return ("product", "quantity", "unit", *where)
+        if obj.doc_type == DocType.COUNT:
+            # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
             return ("product", "quantity", "unit", *where)
         return ("product", "quantity", "unit", "in_stock", *where)
 
@@ -628,6 +631,11 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
             # The scan input's endpoint: GET /api/v1/scan/ itself, served under the admin so
             # that staff scanning at full speed do not spend the integrators' per-IP API rate.
             path("scan/", view(ScanView.as_view(schema=None)), name="documents_document_scan"),
+            path(
+                "in-stock/",
+                view(lambda request: in_stock_view(self, request)),
+                name="documents_document_in_stock",
+            ),
             path(
                 "start-count/",
                 view(lambda request: start_count_view(self, request)),

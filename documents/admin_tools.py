@@ -1,6 +1,6 @@
-"""Back-office screens that turn a selection into drafts: start a count of a warehouse, and
-replenish what is below its reorder point. Drafts are written by documents.services, as
-everywhere; nothing here posts."""
+"""Back-office screens that turn a selection into drafts: start a count of a warehouse or a
+location subtree, and replenish what is below its reorder point. Drafts are written by
+documents.services, as everywhere; nothing here posts."""
 
 from collections import defaultdict
 
@@ -8,14 +8,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from documents.models import DocType
 from documents.services import LineInput, document_create, user_can_post
-from inventory.models import WarehouseInventory
-from inventory.selectors import below_reorder_point, reorder_point_list
+from inventory.models import Quant, WarehouseInventory
+from inventory.selectors import (
+    available_by_product,
+    below_reorder_point,
+    location_by_code,
+    reorder_point_list,
+)
+from warehouses.api import within_location
 from warehouses.models import Warehouse
 
 # The admin's formset edits at most this many lines (DATA_UPLOAD_MAX_NUMBER_FIELDS allows it).
@@ -24,44 +31,100 @@ SHORT_SHOWN = 500
 
 
 class StartCountForm(forms.Form):
-    warehouse = forms.ModelChoiceField(Warehouse.objects.filter(is_active=True).order_by("code"))
+    warehouse = forms.ModelChoiceField(
+        Warehouse.objects.filter(is_active=True).order_by("code"),
+        required=False,
+        help_text="Count the whole warehouse…",
+    )
+    location = forms.CharField(
+        max_length=512,
+        required=False,
+        help_text="…or a location and everything below it: its path (MAIN/A) or barcode, "
+        "typed or scanned.",
+    )
+    blind = forms.BooleanField(
+        required=False,
+        label="Blind count",
+        help_text="The counters see no book quantity: every line starts at 0 and the count "
+        "sheet prints without the book column.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        warehouse, code = data.get("warehouse"), (data.get("location") or "").strip()
+        if code:
+            location = location_by_code(code)
+            if location is None or not location.is_active:
+                self.add_error("location", f"No active location has the path or barcode {code}.")
+            elif warehouse is not None and location.warehouse_id != warehouse.pk:
+                self.add_error("location", f"{location.full_path} is not in {warehouse.code}.")
+            elif not location.warehouse.is_active:
+                self.add_error("location", f"{location.warehouse.code} is inactive.")
+            data["place"] = location
+        elif warehouse is None and not self.has_error("warehouse"):
+            self.add_error("warehouse", "Choose a warehouse, or name a location.")
+        return data
+
+
+def count_lines(*, warehouse_id: int, within: int | None, blind: bool) -> list[LineInput]:
+    """One count line per quant holding stock (of an active product) in the warehouse, or in
+    the subtree of location ``within``: its location, lot and book quantity (0 when blind), in
+    walking order. At most COUNT_MAX_LINES + 1, so that the caller can tell "too many"."""
+    quants = Quant.objects.filter(
+        warehouse_id=warehouse_id, quantity__gt=0, product__is_active=True
+    )
+    if within is not None:
+        quants = quants.filter(within_location(within, prefix="location__"))
+    rows = quants.order_by(
+        "location__pick_order", "location__path", "product__sku", "lot__code"
+    ).values_list("product_id", "quantity", "location_id", "lot__code")[: COUNT_MAX_LINES + 1]
+    return [
+        LineInput(product, 0 if blind else quantity, location_id=location, lot=lot)
+        for product, quantity, location, lot in rows
+    ]
 
 
 def start_count_view(model_admin, request):
-    """A draft count of every product in stock in a warehouse, each line pre-filled with its
-    book quantity; its count sheet prints with the book quantities or blind."""
+    """A draft count of every quant in stock in a warehouse or below a location, each line
+    naming the quant's location and lot, pre-filled with its book quantity or blind (0)."""
     if not user_can_post(request.user, DocType.COUNT):
         raise PermissionDenied
-    form = StartCountForm(request.POST or None)
+    form = StartCountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        warehouse = form.cleaned_data["warehouse"]
-        stock = list(
-            WarehouseInventory.objects.filter(
-                warehouse=warehouse, quantity__gt=0, product__is_active=True
-            )
-            .order_by("product__sku")
-            .values_list("product_id", "quantity")[: COUNT_MAX_LINES + 1]
+        place = form.cleaned_data.get("place")
+        warehouse = place.warehouse if place else form.cleaned_data["warehouse"]
+        what = place.full_path if place else warehouse.code
+        blind = form.cleaned_data["blind"]
+        lines = count_lines(
+            warehouse_id=warehouse.pk, within=place.pk if place else None, blind=blind
         )
-        if not stock:
-            form.add_error("warehouse", f"{warehouse.code} has nothing in stock to count.")
-        elif len(stock) > COUNT_MAX_LINES:
+        field = "location" if place else "warehouse"
+        if not lines:
+            form.add_error(field, f"{what} has nothing in stock to count.")
+        elif len(lines) > COUNT_MAX_LINES:
             form.add_error(
-                "warehouse",
-                f"{warehouse.code} holds more than {COUNT_MAX_LINES} products: count it "
-                "through the API (POST /api/v1/documents/) in parts.",
+                field,
+                f"{what} holds more than {COUNT_MAX_LINES} quants (product, location, lot): "
+                "count it by location, or through the API (POST /api/v1/documents/) in parts.",
             )
         else:
             count = document_create(
                 doc_type=DocType.COUNT,
                 warehouse_id=warehouse.pk,
-                lines=[LineInput(p, q) for p, q in stock],
-                reference=f"Count of {warehouse.code}",
+                lines=lines,
+                reference=f"{'Blind count' if blind else 'Count'} of {what}",
                 created_by=request.user,
             )
             model_admin.message_user(
                 request,
-                f"{count.number}: {len(stock)} lines with their book quantities. Print the "
-                "count sheet (blind if you like), then enter what was counted.",
+                f"{count.number}: {len(lines)} lines, one per location, product and lot, "
+                + (
+                    "each at 0 (blind): print the blind count sheet, count, then enter or scan "
+                    "what was found; a line left at 0 sets its stock to 0."
+                    if blind
+                    else "with their book quantities. Print the count sheet (blind if you "
+                    "like), then enter or scan what was counted."
+                ),
                 messages.SUCCESS,
             )
             return redirect("admin:documents_document_change", count.pk)
@@ -74,6 +137,37 @@ def start_count_view(model_admin, request):
             "form": form,
         },
     )
+
+
+class InStockQuery(forms.Form):
+    warehouse = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+    def clean(self):
+        data = super().clean()
+        raw = self.data.getlist("product")
+        if len(raw) > COUNT_MAX_LINES or not all(v.isdigit() and len(v) < 19 for v in raw):
+            raise ValidationError(f"product: at most {COUNT_MAX_LINES} ids, each a number.")
+        data["products"] = [int(v) for v in raw]
+        return data
+
+
+def in_stock_view(model_admin, request):
+    """{"in_stock": {product id: available}} of a warehouse for the products of a form's
+    lines, so that changing the document's warehouse refreshes every line in one request."""
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    query = InStockQuery(request.GET)
+    if not query.is_valid():
+        return JsonResponse(
+            {
+                "detail": " ".join(e for errors in query.errors.values() for e in errors),
+                "code": "invalid",
+            },
+            status=400,
+        )
+    wanted = query.cleaned_data["products"]
+    found = available_by_product(warehouse_id=query.cleaned_data["warehouse"], product_ids=wanted)
+    return JsonResponse({"in_stock": {str(p): found.get(p, 0) for p in wanted}})
 
 
 class ReplenishForm(forms.Form):

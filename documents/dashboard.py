@@ -1,8 +1,9 @@
 """The figures of the back office's start page, each a fixed number of queries.
 
-Every figure is one aggregate query (the chart: one for the open days, one more once a day
-for the closed ones), whatever the number of warehouses, documents or ledger rows;
-bench/dashboard_reads.py times them on a million ledger rows.
+Every figure is one aggregate query (the expiring lots: two, the soonest and how many; the
+chart: one for the open days, one more once a day for the closed ones), whatever the number
+of warehouses, documents or ledger rows; bench/dashboard_reads.py times them on a million
+ledger rows.
 """
 
 from dataclasses import dataclass
@@ -15,10 +16,17 @@ from django.utils import timezone
 
 from documents.models import DocType, Document, PostingFailure, Status
 from inventory.models import StockMovement
-from inventory.selectors import below_reorder_point, reorder_point_list
+from inventory.selectors import (
+    EXPIRING_SOON_DAYS,
+    below_reorder_point,
+    lots_expiring_in_stock,
+    reorder_point_list,
+)
 from warehouses.models import Warehouse
 
 CHART_DAYS = 30
+# Of the lots expiring soon (inventory.selectors.EXPIRING_SOON_DAYS), the soonest are named.
+EXPIRING_SHOWN = 10
 FAILURES_WINDOW = timedelta(days=1)
 # A day's count is final once the day ended this long ago (no posting runs for longer).
 SETTLE = timedelta(minutes=10)
@@ -43,6 +51,29 @@ class DraftsWaiting:
 
 
 @dataclass(frozen=True)
+class ExpiringLot:
+    id: int
+    code: str
+    sku: str
+    expires_on: date
+    quantity: int
+    expired: bool
+
+
+@dataclass(frozen=True)
+class Expiring:
+    count: int  # every lot in stock expiring within ``days`` or expired
+    soonest: list[ExpiringLot]  # the first EXPIRING_SHOWN of them, soonest first
+    days: int
+
+
+@dataclass(frozen=True)
+class ReservedWaiting:
+    count: int
+    oldest: datetime | None  # when the longest-waiting reserved document was reserved
+
+
+@dataclass(frozen=True)
 class DayMovements:
     day: date
     movements: int
@@ -53,6 +84,8 @@ class Dashboard:
     warehouses: list[WarehouseStock]
     short: int
     drafts: list[DraftsWaiting]
+    reserved: ReservedWaiting
+    expiring: Expiring
     failures: int
     days: list[DayMovements]
     since: datetime  # start of the failures window
@@ -68,6 +101,8 @@ def dashboard_figures(*, now: datetime | None = None) -> Dashboard:
         warehouses=_stock_by_warehouse(),
         short=below_reorder_point(reorder_point_list()).count(),
         drafts=_drafts_waiting(),
+        reserved=_reserved_waiting(),
+        expiring=lots_expiring(today=timezone.localdate(now)),
         failures=PostingFailure.objects.filter(created_at__gte=now - FAILURES_WINDOW).count(),
         days=movements_per_day(now=now),
         since=now - FAILURES_WINDOW,
@@ -96,6 +131,27 @@ def _drafts_waiting() -> list[DraftsWaiting]:
         .order_by("doc_type")
     )
     return [DraftsWaiting(t, labels.get(t, t), n, oldest) for t, n, oldest in rows]
+
+
+def _reserved_waiting() -> ReservedWaiting:
+    """Reserved documents and how long the oldest has held its stock (reserved documents are
+    few: the join reaches only their reservation rows)."""
+    row = Document.objects.filter(status=Status.RESERVED).aggregate(
+        count=Count("id", distinct=True), oldest=Min("reservations__created_at")
+    )
+    return ReservedWaiting(row["count"], row["oldest"])
+
+
+def lots_expiring(*, today: date) -> Expiring:
+    """The lots in stock expiring soon or expired, soonest first. Two queries."""
+    lots = lots_expiring_in_stock(today=today)
+    soonest = [
+        ExpiringLot(pk, code, sku, expires_on, quantity, expires_on < today)
+        for pk, code, sku, expires_on, quantity in lots.order_by("expires_on", "id").values_list(
+            "pk", "code", "product__sku", "expires_on", "quantity"
+        )[:EXPIRING_SHOWN]
+    ]
+    return Expiring(lots.count(), soonest, EXPIRING_SOON_DAYS)
 
 
 def movements_per_day(*, now: datetime) -> list[DayMovements]:

@@ -1,11 +1,12 @@
 """Printable papers of a document: a delivery note for a shipment, a count sheet for a count
-(book quantities shown, or blind), and a plain sheet for the other types. One page, printed
+(one row per location, product and lot, book quantities shown, or blind), and a plain sheet
+for the other types. One page, printed
 from the browser; barcodes drawn by python-barcode (inventory.barcodes.barcode_svg)."""
 
 from django.template.response import TemplateResponse
 
 from documents.models import DocType, Document, Status
-from documents.selectors import lines_with_count_result, lines_with_stock
+from documents.selectors import lines_with_book, lines_with_count_result
 from inventory.barcodes import barcode_svg
 
 TITLES = {
@@ -18,16 +19,25 @@ TITLES = {
 
 
 def document_paper(request, document: Document, *, context: dict) -> TemplateResponse:
-    lines = document.lines.order_by("product__sku")
     is_count = document.doc_type == DocType.COUNT
     posted_count = is_count and document.status == Status.POSTED
-    lines = lines_with_count_result(lines) if posted_count else lines_with_stock(lines)
+    # A count sheet is walked shelf by shelf; other papers list the products.
+    order = ("location__pick_order", "location__path") if is_count else ()
+    lines = document.lines.select_related("location__warehouse", "lot").order_by(
+        *order, "product__sku", "lot__code"
+    )
+    if posted_count:
+        lines = lines_with_count_result(lines)  # the book when it was posted
+    elif is_count:
+        lines = lines_with_book(lines)  # the quant's quantity today
+    else:
+        lines = lines.select_related("product")
     blind = is_count and request.GET.get("blind") == "1"
     rows = [
         {
             "line": line,
             "code": barcode_svg(line.product.barcode or line.product.sku, text=False),
-            "book": None if blind else (line.book if posted_count else line.in_stock),
+            "book": None if blind or not is_count else line.book,
         }
         for line in lines
     ]

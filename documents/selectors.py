@@ -17,7 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PostingFailure
-from inventory.models import StockMovement, StockReservation, WarehouseInventory
+from inventory.models import Quant, StockMovement, StockReservation, WarehouseInventory
+from warehouses.models import Location
 from wms.routers import reporting
 
 
@@ -41,6 +42,27 @@ def lines_with_stock(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
         warehouse_id=OuterRef("document__warehouse_id"), product_id=OuterRef("product_id")
     ).values(free=F("quantity") - F("reserved"))
     return lines.select_related("product").annotate(in_stock=Coalesce(Subquery(in_stock), Value(0)))
+
+
+def lines_with_book(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
+    """Lines with ``book``: today's quantity of the one quant each line names (its location,
+    or the warehouse's default location, its product and its lot or none), what a draft
+    count's sheet shows; in the lines' own query."""
+    root = Location.objects.filter(
+        warehouse_id=OuterRef(OuterRef("document__warehouse_id")), parent__isnull=True
+    ).values("pk")
+    quant = (
+        Quant.objects.annotate(lot_key=Coalesce("lot_id", Value(0)))
+        .filter(
+            product_id=OuterRef("product_id"),
+            location_id=Coalesce(OuterRef("location_id"), Subquery(root)),
+            lot_key=Coalesce(OuterRef("lot_id"), Value(0)),
+        )
+        .values("quantity")
+    )
+    return lines.select_related("product", "location__warehouse", "lot").annotate(
+        book=Coalesce(Subquery(quant), Value(0))
+    )
 
 
 def lines_with_count_result(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:

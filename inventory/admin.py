@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -24,6 +25,7 @@ from inventory.models import (
     WarehouseInventory,
 )
 from inventory.selectors import (
+    EXPIRING_SOON_DAYS,
     below_reorder_point,
     location_stock,
     movement_balances,
@@ -146,6 +148,28 @@ class ProductForm(forms.ModelForm):
         except TrackingInUse as exc:
             raise ValidationError(exc.message) from None
         return tracking
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str  # the data- attribute that names what the label is of
+    key: object
+    title: str  # in large print
+    subtitle: str
+    code: str  # the barcode's SVG
+
+
+def label_sheet(request, title: str, labels: list[Label], queryset, *, columns: int):
+    """A sheet of labels to print (at most LABELS_MAX of the selection; the sheet says so)."""
+    opts = queryset.model._meta
+    context = {
+        "title": title,
+        "labels": labels,
+        "columns": columns,
+        "back": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "more": queryset.count() > LABELS_MAX,
+    }
+    return TemplateResponse(request, "admin/inventory/labels.html", context)
 
 
 @admin.register(Product)
@@ -289,14 +313,11 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Print labels of selected products")
     def print_labels(self, request, queryset):
-        products = list(queryset.order_by("sku")[:LABELS_MAX])
-        labels = [(p, barcode_svg(p.barcode or p.sku)) for p in products]
-        context = {
-            "title": "Product labels",
-            "labels": labels,
-            "more": queryset.count() > LABELS_MAX,
-        }
-        return TemplateResponse(request, "admin/inventory/product/labels.html", context)
+        products = queryset.order_by("sku")[:LABELS_MAX]
+        labels = [
+            Label("sku", p.sku, p.name, p.sku, barcode_svg(p.barcode or p.sku)) for p in products
+        ]
+        return label_sheet(request, "Product labels", labels, queryset, columns=3)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -421,11 +442,13 @@ class InStockFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return (("yes", "yes"), ("no", "no (zero)"))
 
+    field = "quantity"
+
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(quantity__gt=0)
+            return queryset.filter(**{f"{self.field}__gt": 0})
         if self.value() == "no":
-            return queryset.filter(quantity=0)
+            return queryset.filter(**{self.field: 0})
         return queryset
 
 
@@ -633,12 +656,20 @@ class ExpiringWithinFilter(admin.SimpleListFilter):
     parameter_name = "expiring_within"
 
     def lookups(self, request, model_admin):
-        return (("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("expired", "expired"))
+        return (
+            ("7", "7 days"),
+            ("30", "30 days"),
+            ("90", "90 days"),
+            ("expired", "expired"),
+            ("soon", f"{EXPIRING_SOON_DAYS} days, or expired"),  # the dashboard's figure
+        )
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "expired":
             return queryset.filter(expires_on__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(expires_on__lte=today + timedelta(days=EXPIRING_SOON_DAYS))
         if self.value() in ("7", "30", "90"):
             return queryset.filter(
                 expires_on__gte=today, expires_on__lte=today + timedelta(days=int(self.value()))
@@ -646,11 +677,15 @@ class ExpiringWithinFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LotInStockFilter(InStockFilter):
+    field = "stock_quantity"  # the sum of the lot's quants, annotated by LotAdmin
+
+
 @admin.register(Lot)
 class LotAdmin(admin.ModelAdmin):
     list_display = ("code", "product_link", "expires_on", "is_serial", "in_stock")
     list_select_related = ("product",)
-    list_filter = (ExpiringWithinFilter, "is_serial")
+    list_filter = (ExpiringWithinFilter, LotInStockFilter, "is_serial")
     search_fields = ("code", "product__sku", "product__name")
     ordering = ("expires_on", "product__sku", "code")
     autocomplete_fields = ("product",)
@@ -735,6 +770,19 @@ admin.site.unregister(Location)
 
 @admin.register(Location)
 class LocationAdmin(warehouses.admin.LocationAdmin):
+    actions = ("print_labels",)
+
+    @admin.action(description="Print labels of selected locations")
+    def print_labels(self, request, queryset):
+        """Shelf labels: the full path in large print and a barcode of the location's own
+        barcode, or of its path when it has none (the scan input reads both)."""
+        locations = queryset.select_related("warehouse").order_by("warehouse__code", "path")
+        labels = [
+            Label("location", x.pk, x.full_path, x.name, barcode_svg(x.barcode or x.full_path))
+            for x in locations[:LABELS_MAX]
+        ]
+        return label_sheet(request, "Location labels", labels, queryset, columns=2)
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return (*fields, "holds") if obj else fields

@@ -463,15 +463,21 @@ class ScanProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "sku", "barcode", "name", "unit", "unit_display", "is_active"]
+        fields = ["id", "sku", "barcode", "name", "unit", "unit_display", "tracking", "is_active"]
 
 
 class ScanSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["product", "gs1"])
+    kind = serializers.ChoiceField(choices=["product", "location", "gs1"])
     code = serializers.CharField(help_text="The code as scanned, without surrounding spaces.")
-    product = ScanProductSerializer()
+    product = ScanProductSerializer(allow_null=True, help_text="Null for a location.")
     location = serializers.IntegerField(
         allow_null=True, help_text="A location's id, when the code names a location."
+    )
+    location_path = serializers.CharField(
+        required=False, help_text="When the code names a location: its full path, MAIN/A/01."
+    )
+    warehouse = serializers.IntegerField(
+        required=False, help_text="When the code names a location: the warehouse it is in."
     )
     lot = serializers.CharField(allow_null=True, source="data.lot", help_text="GS1 (10).")
     expires_on = serializers.DateField(
@@ -504,9 +510,11 @@ class ScanView(GenericAPIView):
     @extend_schema(
         summary="Resolve a scanned code",
         description=(
-            "A product barcode (GTIN-8/12/13/14 or another code) or SKU, matched exactly, or a "
-            "GS1 element string with (01) GTIN, (10) lot, (17) expiry, (21) serial, (30)/(37) "
-            "count, raw or as `(01)...(10)...`. 404 when the code names nothing."
+            "A product barcode (GTIN-8/12/13/14 or another code) or SKU, matched exactly, a "
+            "location's barcode or full path (`MAIN/A/01`, the warehouse code alone for its "
+            "root), or a GS1 element string with (01) GTIN, (10) lot, (17) expiry, (21) serial, "
+            "(30)/(37) count, raw or as `(01)...(10)...`. 404 when the code names nothing or an "
+            "inactive product or location."
         ),
         parameters=[ScanQuerySerializer],
         responses=responses({200: ScanSerializer}, 400, 404),
@@ -518,6 +526,8 @@ class ScanView(GenericAPIView):
         scan = scan_resolve(code=code)
         if scan is None:
             raise NotFound(f"Unknown code: {code.strip()}.", code="unknown_code")
+        if scan.location is not None:
+            return Response(ScanSerializer(self._location_body(scan)).data)
         if scan.product is None:
             raise NotFound(
                 f"No product has the GTIN {scan.data.gtin} of this code.", code="unknown_gtin"
@@ -535,6 +545,24 @@ class ScanView(GenericAPIView):
                 warehouse_id=warehouse, product_id=scan.product.pk
             )
         return Response(ScanSerializer(body).data)
+
+    @staticmethod
+    def _location_body(scan) -> dict:
+        location = scan.location
+        if not location.is_active:
+            raise NotFound(
+                f"{location.full_path} is inactive: documents cannot use it.",
+                code="inactive_location",
+            )
+        return {
+            "kind": scan.kind,
+            "code": scan.code,
+            "product": None,
+            "location": location.pk,
+            "location_path": location.full_path,
+            "warehouse": location.warehouse_id,
+            "data": scan.data,
+        }
 
 
 # --- Reorder points -------------------------------------------------------------------------

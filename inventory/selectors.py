@@ -1,7 +1,7 @@
 """Reads of stock used by more than one caller."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -23,12 +23,14 @@ from django.db.models.lookups import LessThan
 from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
 from inventory.models import (
     Inventory,
+    Lot,
     Product,
     Quant,
     ReorderPoint,
     StockMovement,
     WarehouseInventory,
 )
+from warehouses.models import Location
 
 
 @dataclass(frozen=True)
@@ -365,12 +367,14 @@ def movement_list() -> QuerySet[StockMovement]:
 
 @dataclass(frozen=True)
 class Scan:
-    """What a scanned code names. ``kind`` is "product" (a barcode or SKU) or "gs1"."""
+    """What a scanned code names. ``kind`` is "product" (a barcode or SKU), "location" (a
+    location's barcode or full path) or "gs1"."""
 
     kind: str
     code: str
     product: Product | None
     data: GS1Data = GS1Data()
+    location: Location | None = None
 
 
 def scan_resolve(*, code: str) -> Scan | None:
@@ -379,6 +383,8 @@ def scan_resolve(*, code: str) -> Scan | None:
     A product's own barcode or SKU is tried first, exactly (never a prefix or a substring: a
     scanner's code names one thing); then the code is read as a GS1 element string, whose
     (01) GTIN is looked up in its 14-digit form, the form product barcodes are stored in.
+    Locations come before GS1: a short numeric shelf label such as "1012" would otherwise read
+    as the element string (10) lot "12".
     """
     code = code.strip()
     if not code:
@@ -392,11 +398,48 @@ def scan_resolve(*, code: str) -> Scan | None:
     product = by_barcode.get(barcode) or next((p for p in matches if p.sku == code), None)
     if product is not None:
         return Scan("product", code, product)
+    location = location_by_code(code)
+    if location is not None:
+        return Scan("location", code, None, location=location)
     data = gs1_parse(code)
     if data is None:
         return None
     product = Product.objects.filter(barcode=data.gtin).first() if data.gtin else None
     return Scan("gs1", code, product, data)
+
+
+def location_by_code(code: str) -> Location | None:
+    """The location whose barcode is ``code`` or whose full path it is (``MAIN/A/01``, or the
+    warehouse code alone for its root; codes as stored), with its warehouse. One query."""
+    warehouse_code, slash, path = code.partition("/")
+    by_path = Q(warehouse__code=warehouse_code, path=path) if path or not slash else Q()
+    found = list(
+        Location.objects.filter(Q(barcode=code) | by_path)
+        .select_related("warehouse")
+        .order_by("pk")[:2]
+    )
+    return next((loc for loc in found if loc.barcode == code), found[0] if found else None)
+
+
+# "Expiring soon" on the back office's start page and in the lots list's filter.
+EXPIRING_SOON_DAYS = 30
+
+
+def lots_expiring_in_stock(*, today: date, days: int = EXPIRING_SOON_DAYS) -> QuerySet[Lot]:
+    """Lots holding stock that expire on or before ``today + days``, expired ones included
+    (as lot.expiring announces them), each with ``quantity``: what its quants hold."""
+    return (
+        Lot.objects.filter(expires_on__lte=today + timedelta(days=days))
+        .annotate(quantity=Sum("quants__quantity"))
+        .filter(quantity__gt=0)
+    )
+
+
+def available_by_product(*, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:
+    """{product: what the warehouse has of it for new outbound lines}; products it never
+    held are left out. One query."""
+    rows = WarehouseInventory.objects.filter(warehouse_id=warehouse_id, product_id__in=product_ids)
+    return dict(rows.values_list("product_id", F("quantity") - F("reserved")))
 
 
 def available_quantity(*, warehouse_id: int, product_id: int) -> int:

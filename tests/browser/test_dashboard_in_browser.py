@@ -9,7 +9,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from documents.models import Document, PostingFailure, Status
-from inventory.models import ReorderPoint, StockMovement
+from documents.services import LineInput, document_create, document_post, document_reserve
+from inventory.models import Lot, ReorderPoint, StockMovement
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in
 from tests.conftest import make_document, post, staff_user
@@ -39,7 +40,17 @@ def test_the_dashboard_shows_what_the_database_holds(page, live_server):
     make_document("receipt", main, [(items[0], 1)])
     make_document("receipt", east, [(items[0], 1)])
     make_document("shipment", east, [(items[3], 1)])
+    document_reserve(document_id=make_document("shipment", east, [(items[3], 2)]).pk)
     PostingFailure.objects.create(reason="insufficient_stock", doc_type="shipment")
+    milk = ProductFactory(sku="MILK", tracking="lot")
+    today = timezone.localdate()
+    for code, days, quantity in (("SOON", 4, 6), ("LATER", 45, 3)):
+        receipt = document_create(
+            doc_type="receipt",
+            warehouse_id=main.pk,
+            lines=[LineInput(milk.pk, quantity, lot=code, expires_on=today + timedelta(days=days))],
+        )
+        document_post(document_id=receipt.pk)
 
     log_in(page, live_server, staff_user("Warehouse manager"))
     page.goto(f"{live_server.url}/admin/")
@@ -69,13 +80,23 @@ def test_the_dashboard_shows_what_the_database_holds(page, live_server):
         shown = page.locator(f"li[data-doc-type='{doc_type}'] strong").inner_text()
         assert shown == str(drafts)
 
+    reserved = Document.objects.filter(status=Status.RESERVED)
+    assert page.inner_text("#dash-reserved strong") == str(reserved.count()) == "1"
+    expiring = Lot.objects.filter(
+        expires_on__lte=today + timedelta(days=30), quants__quantity__gt=0
+    ).annotate(held=Sum("quants__quantity"))
+    assert page.inner_text("#dash-expiring-all strong") == str(expiring.count()) == "1"
+    soon = expiring.get()
+    row = page.locator(f"#dash-expiring tr[data-lot='{soon.pk}']")
+    assert row.locator(".dash-quantity").inner_text() == str(soon.held) == "6"
+    assert row.locator(".dash-lot").inner_text() == "SOON"
+
     bars = page.locator(".dash-day")
     assert bars.count() == 30
     shown = {
         bars.nth(n).get_attribute("data-day"): int(bars.nth(n).get_attribute("data-count"))
         for n in range(30)
     }
-    today = timezone.localdate()
     assert shown[today.isoformat()] == StockMovement.objects.filter(created_at__date=today).count()
     three = (today - timedelta(days=3)).isoformat()
     assert shown[three] == StockMovement.objects.filter(document=old).count() == 1
@@ -86,6 +107,9 @@ def test_the_dashboard_shows_what_the_database_holds(page, live_server):
         ("li[data-doc-type='receipt'] a", 2),
         (f".dash-day[data-day='{three}']", 1),
         ("#dash-failures", 1),
+        ("#dash-reserved", 1),
+        ("#dash-expiring-all", 1),
+        (f"#dash-expiring tr[data-lot='{soon.pk}'] a", 1),
     ):
         page.goto(f"{live_server.url}/admin/")
         with page.expect_navigation():

@@ -39,9 +39,10 @@ def line_quantities(page) -> dict[str, int]:
     return found
 
 
-def new_receipt(page, live_server, warehouse):
+def new_receipt(page, live_server, warehouse, doc_type="receipt"):
+    """A new document's form with its type and warehouse chosen, the scan input focused."""
     page.goto(f"{live_server.url}/admin/documents/document/add/")
-    page.select_option("#id_doc_type", "receipt")
+    page.select_option("#id_doc_type", doc_type)
     pick(page, "id_warehouse", warehouse.code)
     page.wait_for_selector("#scan-entry[data-ready='true']", state="attached")
     page.focus("#scan-code")
@@ -121,10 +122,7 @@ def test_a_gs1_scan_fills_product_and_count_and_shows_lot_and_expiry(page, live_
     milk = ProductFactory(sku="MILK-1", name="Milk", barcode="04006381333931")
     post("receipt", warehouse, [(milk, 40)])
     log_in(page, live_server, staff_user("Warehouse clerk"))
-    page.goto(f"{live_server.url}/admin/documents/document/add/")
-    page.select_option("#id_doc_type", "shipment")
-    pick(page, "id_warehouse", warehouse.code)
-    page.focus("#scan-code")
+    new_receipt(page, live_server, warehouse, "shipment")
     scanner(page, "(01)04006381333931(10)L-77(17)271231(37)12", random.Random(5))
     settled(page)
     assert line_quantities(page) == {"MILK-1": 12}
@@ -156,3 +154,180 @@ def test_scanning_a_count_replaces_the_book_quantity_then_adds(page, live_server
     page.click("input[name=_continue]")
     count = Document.objects.get(doc_type="count")
     assert {line.product.sku: line.quantity for line in count.lines.all()} == {"CUP": 4, "PEN": 3}
+
+
+def line_fields(page) -> list[dict]:
+    """Product SKU, quantity, lot, expiry and location ids of each line on screen."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('#lines-group tr.form-row:not(.empty-form)'))
+        .map((row) => {
+            const value = (name) => {
+                const input = row.querySelector(`[name$="-${name}"]`);
+                return input ? input.value : null;
+            };
+            const label = row.querySelector('td.field-product .select2-selection__rendered');
+            return {sku: label ? label.textContent.split(' — ')[0].replace('×', '').trim() : '',
+                    quantity: value('quantity'), lot: value('lot_code'),
+                    expires_on: value('expires_on'), location: value('location'),
+                    destination: value('destination_location')};
+        }).filter((line) => line.sku && line.sku !== '---------')"""
+    )
+
+
+def test_a_gs1_scan_fills_product_lot_and_expiry(page, live_server):
+    warehouse = WarehouseFactory(code="MAIN")
+    ProductFactory(sku="MILK-1", name="Milk", barcode="04006381333931", tracking="lot")
+    log_in(page, live_server, staff_user("Warehouse clerk"))
+    new_receipt(page, live_server, warehouse)
+    rng = random.Random(17)
+    scanner(page, "(01)04006381333931(10)L-77(17)271231", rng)
+    scanner(page, "(01)04006381333931(10)L-77(17)271231", rng)  # the same lot: one more
+    scanner(page, "(01)04006381333931(10)L-78(17)280131(37)6", rng)  # another lot: a new line
+    settled(page)
+    assert line_fields(page) == [
+        {
+            "sku": "MILK-1",
+            "quantity": "2",
+            "lot": "L-77",
+            "expires_on": "2027-12-31",
+            "location": "",
+            "destination": "",
+        },
+        {
+            "sku": "MILK-1",
+            "quantity": "6",
+            "lot": "L-78",
+            "expires_on": "2028-01-31",
+            "location": "",
+            "destination": "",
+        },
+    ]
+    screenshot(page, "14-gs1-lots")
+    page.click("input[name=_continue]")
+    receipt = Document.objects.get(doc_type="receipt")
+    assert sorted(
+        (line.lot.code, str(line.lot.expires_on), line.quantity) for line in receipt.lines.all()
+    ) == [("L-77", "2027-12-31", 2), ("L-78", "2028-01-31", 6)]
+
+
+@pytest.fixture
+def shelves(db):
+    from warehouses.services import location_create
+
+    main, east = WarehouseFactory(code="MAIN"), WarehouseFactory(code="EAST")
+    a1 = location_create(warehouse_id=main.pk, code="A1", barcode="LOC-A1")
+    b2 = location_create(warehouse_id=main.pk, code="B2", barcode="LOC-B2")
+    location_create(warehouse_id=east.pk, code="E1", barcode="LOC-E1")
+    return main, east, a1, b2
+
+
+def test_a_location_scan_sets_where_the_next_lines_go(page, live_server, shelves):
+    main, east, a1, b2 = shelves
+    ProductFactory(sku="PEN")
+    log_in(page, live_server, staff_user("Warehouse clerk"))
+    new_receipt(page, live_server, main)
+    where = page.locator("#scan-entry .scan-where")
+    assert where.inner_text() == "Put away at: —"
+    rng = random.Random(21)
+    scanner(page, "LOC-A1", rng)
+    scanner(page, "PEN", rng)
+    scanner(page, "PEN", rng)
+    scanner(page, "MAIN/B2", rng)  # a path works as well as a barcode
+    scanner(page, "PEN", rng)
+    scanner(page, "LOC-E1", rng)  # another warehouse's shelf: refused aloud
+    settled(page)
+    status = page.locator("#scan-entry .scan-status")
+    assert status.inner_text() == "Not used: EAST/E1 is not in the document's warehouse."
+    assert "scan-error" in status.get_attribute("class")
+    assert where.inner_text() == "Put away at: MAIN/B2"
+    assert [(x["quantity"], x["location"]) for x in line_fields(page)] == [
+        ("2", str(a1.pk)),
+        ("1", str(b2.pk)),
+    ]
+    screenshot(page, "15-location-scans")
+    page.click("input[name=_continue]")
+    receipt = Document.objects.get(doc_type="receipt")
+    assert sorted((x.location.code, x.quantity) for x in receipt.lines.all()) == [
+        ("A1", 2),
+        ("B2", 1),
+    ]
+
+
+def test_a_transfer_takes_its_from_and_to_locations_from_scans(page, live_server, shelves):
+    main, east, a1, b2 = shelves
+    pen, cup = ProductFactory(sku="PEN"), ProductFactory(sku="CUP")
+    post("receipt", main, [(pen, 5), (cup, 5)])
+    log_in(page, live_server, staff_user("Warehouse clerk"))
+    page.goto(f"{live_server.url}/admin/documents/document/add/")
+    page.select_option("#id_doc_type", "transfer")
+    pick(page, "id_warehouse", main.code)
+    pick(page, "id_destination_warehouse", main.code)  # a move within MAIN
+    page.focus("#scan-code")
+    rng = random.Random(4)
+    for code in ("LOC-A1", "PEN", "LOC-B2", "CUP"):  # from, product, to, product
+        scanner(page, code, rng)
+    settled(page)
+    assert page.inner_text("#scan-entry .scan-where") == "From MAIN/A1 → to MAIN/B2"
+    assert [(x["sku"], x["location"], x["destination"]) for x in line_fields(page)] == [
+        ("PEN", str(a1.pk), str(b2.pk)),
+        ("CUP", str(a1.pk), str(b2.pk)),
+    ]
+    scanner(page, "LOC-E1", rng)
+    settled(page)
+    assert page.inner_text("#scan-entry .scan-status") == (
+        "Not used: EAST/E1 is not in the document's warehouses."
+    )
+
+
+def test_in_stock_follows_the_documents_warehouse(page, live_server, shelves):
+    main, east, *_ = shelves
+    pen = ProductFactory(sku="PEN")
+    post("receipt", main, [(pen, 7)])
+    post("receipt", east, [(pen, 3)])
+    log_in(page, live_server, staff_user("Warehouse clerk"))
+    new_receipt(page, live_server, main, "shipment")
+    scanner(page, "PEN", random.Random(2))
+    settled(page)
+    cell = page.locator("#lines-group tr.form-row td.field-in_stock").first
+    assert cell.inner_text().strip() == "7"
+    pick(page, "id_warehouse", east.code)
+    page.wait_for_selector("#scan-entry[data-stock='done']", state="attached")
+    assert cell.inner_text().strip() == "3"
+
+
+def test_a_count_sheet_is_filled_by_scanning_location_then_product(page, live_server, shelves):
+    main, east, a1, b2 = shelves
+    pen = ProductFactory(sku="PEN")
+    from documents.services import LineInput, document_create, document_post
+
+    receipt = document_create(
+        doc_type="receipt",
+        warehouse_id=main.pk,
+        lines=[LineInput(pen.pk, 4, location_id=a1.pk), LineInput(pen.pk, 6, location_id=b2.pk)],
+    )
+    document_post(document_id=receipt.pk)
+    log_in(page, live_server, staff_user("Warehouse manager"))
+    page.goto(f"{live_server.url}/admin/documents/document/start-count/")
+    page.select_option("select[name=warehouse]", str(main.pk))
+    page.check("input[name=blind]")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#scan-entry[data-ready='true']", state="attached")
+    assert [(x["location"], x["quantity"]) for x in line_fields(page)] == [
+        (str(a1.pk), "0"),
+        (str(b2.pk), "0"),
+    ]
+    page.focus("#scan-code")
+    rng = random.Random(9)
+    for code in ("LOC-B2", "PEN", "PEN", "LOC-A1", "PEN"):
+        scanner(page, code, rng)
+    settled(page)
+    assert [(x["location"], x["quantity"]) for x in line_fields(page)] == [
+        (str(a1.pk), "1"),
+        (str(b2.pk), "2"),
+    ]
+    page.click("input[name=_continue]")
+    count = Document.objects.get(doc_type="count")
+    assert sorted((x.location.code, x.quantity) for x in count.lines.all()) == [
+        ("A1", 1),
+        ("B2", 2),
+    ]

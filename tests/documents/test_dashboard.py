@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from documents.dashboard import CHART_DAYS, dashboard_figures, movements_per_day
 from documents.models import PostingFailure
+from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import ReorderPoint, StockMovement
 from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
@@ -20,15 +21,26 @@ pytestmark = pytest.mark.django_db
 
 
 def fill(warehouses: int, products: int):
-    """Stock in each warehouse, a short reorder point each, a draft and a failure each."""
+    """Stock in each warehouse (of lots expiring soon too), a short reorder point each, a
+    draft, a reserved shipment and a failure each."""
     items = ProductFactory.create_batch(products)
+    tracked = ProductFactory.create_batch(products, tracking="lot")
+    soon = timezone.localdate() + timedelta(days=3)
     for _ in range(warehouses):
         warehouse = WarehouseFactory()
         post("receipt", warehouse, [(p, 2) for p in items])
+        receipt = document_create(
+            doc_type="receipt",
+            warehouse_id=warehouse.pk,
+            lines=[LineInput(p.pk, 2, lot=f"L{warehouse.pk}", expires_on=soon) for p in tracked],
+        )
+        document_post(document_id=receipt.pk)
         ReorderPoint.objects.create(
             warehouse=warehouse, product=items[0], min_quantity=5, target_quantity=10
         )
         make_document("shipment", warehouse, [(items[0], 1)])
+        reserved = make_document("shipment", warehouse, [(items[0], 1)])
+        document_reserve(document_id=reserved.pk)
         PostingFailure.objects.create(reason="insufficient_stock", doc_type="shipment")
 
 
@@ -144,3 +156,64 @@ def test_a_day_just_ended_is_still_counted_live(warehouse, product):
     with mock.patch.object(timezone, "now", return_value=midnight - timedelta(seconds=1)):
         post("receipt", warehouse, [(product, 3)])  # a posting that committed late
     assert movements_per_day(now=soon_after)[-2].movements == before + 1 == 2
+
+
+def test_expiring_lots_and_reserved_documents_are_the_data(manager_client):
+    main, east = WarehouseFactory(code="MAIN"), WarehouseFactory(code="EAST")
+    milk, pen = ProductFactory(sku="MILK", tracking="lot"), ProductFactory(sku="PEN")
+    today = timezone.localdate()
+
+    def receive(warehouse, lot, days, quantity):
+        receipt = document_create(
+            doc_type="receipt",
+            warehouse_id=warehouse.pk,
+            lines=[LineInput(milk.pk, quantity, lot=lot, expires_on=today + timedelta(days=days))],
+        )
+        document_post(document_id=receipt.pk)
+
+    receive(main, "SOON", 5, 4)
+    receive(east, "SOON", 5, 6)  # one lot in two warehouses: one row, both quantities
+    receive(main, "GONE", -2, 1)  # expired and still in stock: listed first
+    receive(main, "LATER", 31, 9)  # past the window
+    receive(main, "EMPTY", 1, 2)
+    post("shipment", main, [(milk, 2)])  # first expiry first: GONE, then EMPTY's 1...
+    post("receipt", main, [(pen, 10)])
+    older = make_document("shipment", main, [(pen, 2)])
+    document_reserve(document_id=older.pk)
+    document_reserve(document_id=make_document("shipment", main, [(pen, 3)]).pk)
+    make_document("shipment", main, [(pen, 1)])  # a draft, not reserved
+
+    figures = dashboard_figures()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT l.code, sum(q.quantity) FROM lots l JOIN stock_quants q ON q.lot_id = l.id
+               WHERE l.expires_on <= %s GROUP BY l.id, l.code, l.expires_on
+               HAVING sum(q.quantity) > 0 ORDER BY l.expires_on, l.id""",
+            [today + timedelta(days=30)],
+        )
+        expected = cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM documents WHERE status = 'reserved'")
+        (reserved,) = cursor.fetchone()
+    assert [(lot.code, lot.quantity) for lot in figures.expiring.soonest] == expected
+    assert expected == [("EMPTY", 1), ("SOON", 10)]  # GONE went out first, then one of EMPTY
+    assert figures.expiring.count == 2
+    assert figures.reserved.count == reserved == 2
+    assert figures.reserved.oldest == older.reservations.earliest("created_at").created_at
+
+    page = manager_client.get("/admin/").content.decode()
+    soon = figures.expiring.soonest[1]
+    assert f'<td class="num dash-quantity">{soon.quantity}</td>' in page
+    for link in (
+        f"/admin/inventory/quant/?lot__id__exact={soon.id}&amp;in_stock=yes",
+        "/admin/inventory/lot/?expiring_within=soon&amp;in_stock=yes",
+        "/admin/documents/document/?status__exact=reserved",
+    ):
+        assert f'href="{link}"' in page, link
+        listed = manager_client.get(link.replace("&amp;", "&"))
+        assert listed.status_code == 200, link
+    lots = manager_client.get("/admin/inventory/lot/?expiring_within=soon&in_stock=yes")
+    assert lots.context["cl"].result_count == figures.expiring.count
+    quants = manager_client.get(f"/admin/inventory/quant/?lot__id__exact={soon.id}&in_stock=yes")
+    assert sum(q.quantity for q in quants.context["cl"].result_list) == soon.quantity
+    documents = manager_client.get("/admin/documents/document/?status__exact=reserved")
+    assert documents.context["cl"].result_count == figures.reserved.count

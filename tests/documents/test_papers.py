@@ -97,3 +97,44 @@ def test_labels_need_no_query_per_product(manager_client):
         return len(captured)
 
     assert queries(ProductFactory.create_batch(1)) == queries(ProductFactory.create_batch(15))
+
+
+def print_location_labels(client, locations):
+    return client.post(
+        reverse("admin:warehouses_location_changelist"),
+        {"action": "print_labels", "_selected_action": [loc.pk for loc in locations]},
+    )
+
+
+def test_location_labels_carry_the_path_and_a_barcode_the_scan_input_reads(
+    manager_client, warehouse
+):
+    from warehouses.services import location_create
+
+    aisle = location_create(warehouse_id=warehouse.pk, code="A", name="Aisle A")
+    shelf = location_create(parent_id=aisle.pk, code="01", barcode="LOC-A01")
+    page = print_location_labels(manager_client, [shelf, aisle]).content.decode()
+    code = warehouse.code
+    assert re.findall(r'<div class="title">([^<]*)</div>', page) == [f"{code}/A", f"{code}/A/01"]
+    assert page.count("<svg") == 2
+    # Each label's text under the bars is what a scan of it resolves
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", page)
+    assert texts == [f"{code}/A", "LOC-A01"]
+    for text, location in zip(texts, (aisle, shelf), strict=True):
+        assert manager_client.get("/admin/documents/document/scan/", {"code": text}).json()[
+            "location"
+        ] == location.pk
+
+
+def test_location_labels_need_no_query_per_location(manager_client, warehouse):
+    from warehouses.services import location_create
+
+    few = [location_create(warehouse_id=warehouse.pk, code="X")]
+    many = [location_create(warehouse_id=warehouse.pk, code=f"Y{n}") for n in range(12)]
+
+    def queries(locations) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert print_location_labels(manager_client, locations).status_code == 200
+        return len(captured)
+
+    assert queries(few) == queries(many)

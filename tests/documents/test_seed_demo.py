@@ -30,3 +30,12 @@ def test_the_demo_has_barcodes_to_scan_and_something_short(clerk_api):
     assert scanned["product"]["sku"] == "SKU-1001"
     short = clerk_api.get("/api/v1/reorder-points/", {"short": "true"}).json()["results"]
     assert len(short) == 1 and short[0]["to_order"] == 150 - 88
+
+
+def test_the_demo_has_shelves_lots_and_a_reservation_to_show(clerk_api):
+    call_command("seed_demo")
+    shelf = clerk_api.get("/api/v1/scan/", {"code": "MAIN-A01"}).json()
+    assert (shelf["kind"], shelf["location_path"]) == ("location", "MAIN/A/01")
+    lot = clerk_api.get("/api/v1/scan/", {"code": "(01)04006381333962(10)OM-0398"}).json()
+    assert (lot["product"]["sku"], lot["lot"]) == ("SKU-2001", "OM-0398")
+    assert Document.objects.filter(status=Status.RESERVED).count() == 2

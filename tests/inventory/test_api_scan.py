@@ -112,3 +112,65 @@ def test_the_scan_input_of_the_admin_is_not_counted_against_the_api_rate(
 def test_the_admins_scan_input_needs_a_staff_login(client):
     response = client.get("/admin/documents/document/scan/", {"code": "A"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.fixture
+def shelf(warehouse):
+    from warehouses.services import location_create
+
+    aisle = location_create(warehouse_id=warehouse.pk, code="A")
+    return location_create(parent_id=aisle.pk, code="01", barcode="LOC-A01")
+
+
+def test_a_location_barcode_names_the_location(clerk_api, shelf):
+    body = scan(clerk_api, "LOC-A01").json()
+    assert body == {
+        "kind": "location",
+        "code": "LOC-A01",
+        "product": None,
+        "location": shelf.pk,
+        "location_path": f"{shelf.warehouse.code}/A/01",
+        "warehouse": shelf.warehouse_id,
+        "lot": None,
+        "expires_on": None,
+        "serial": None,
+        "quantity": None,
+    }
+
+
+def test_a_location_path_names_the_location_with_its_case_as_stored(clerk_api, shelf):
+    code = shelf.warehouse.code
+    assert scan(clerk_api, f"{code}/A/01").json()["location"] == shelf.pk
+    assert scan(clerk_api, code).json()["location"] == shelf.parent.parent_id  # the root
+    assert scan(clerk_api, f"{code}/a/01").status_code == 404
+    assert scan(clerk_api, f"{code}/").status_code == 404
+    assert scan(clerk_api, f"{code}/A/0").status_code == 404
+
+
+def test_a_product_code_wins_over_a_location_with_the_same_barcode(clerk_api, shelf):
+    ProductFactory(sku="LOC-A01")
+    assert scan(clerk_api, "LOC-A01").json()["kind"] == "product"
+
+
+def test_a_numeric_shelf_label_is_a_location_not_a_gs1_lot(clerk_api, shelf):
+    shelf.barcode = "1012"
+    shelf.save()
+    assert scan(clerk_api, "1012").json()["location"] == shelf.pk
+
+
+def test_an_inactive_location_is_said_so(clerk_api, shelf):
+    shelf.is_active = False
+    shelf.save()
+    response = scan(clerk_api, "LOC-A01")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"{shelf.warehouse.code}/A/01 is inactive: documents cannot use it.",
+        "code": "inactive_location",
+    }
+
+
+def test_scanning_a_location_answers_in_few_queries(
+    clerk_api, shelf, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        assert scan(clerk_api, "LOC-A01").status_code == 200

@@ -25,10 +25,11 @@ PRODUCTS = [
     ("SKU-1005", "Barcode labels (roll)", "box", "9.90", "4006381333948"),
     ("SKU-1006", "Euro pallet", "pallet", "14.00", "4006381333955"),
 ]
-# Tracked products: a lot-tracked food product with two expiry dates, a serial-tracked device.
+# Tracked products: a lot-tracked food product with two expiry dates (its GTIN scans as
+# (01)04006381333962(10)OM-0398 from a GS1-128 label), a serial-tracked device.
 TRACKED = [
-    ("SKU-2001", "Oat milk 1 l (lot)", "pcs", "1.60", Tracking.LOT),
-    ("SKU-2002", "Handheld scanner (serial)", "pcs", "349.00", Tracking.SERIAL),
+    ("SKU-2001", "Oat milk 1 l (lot)", "pcs", "1.60", Tracking.LOT, "4006381333962"),
+    ("SKU-2002", "Handheld scanner (serial)", "pcs", "349.00", Tracking.SERIAL, None),
 ]
 # Every warehouse: two aisles of two shelves each, walked A before B.
 AISLES = [("A", 1), ("B", 2)]
@@ -72,9 +73,10 @@ class Command(BaseCommand):
                         "unit": unit,
                         "price": Decimal(price),
                         "tracking": tracking,
+                        "barcode": barcode_normalize(ean),
                     },
                 )[0]
-                for sku, name, unit, price, tracking in TRACKED
+                for sku, name, unit, price, tracking, ean in TRACKED
             )
             shelves = {code: self._locations(w) for code, w in warehouses.items()}
             for code, sku, minimum, target in REORDER_POINTS:
@@ -105,7 +107,7 @@ class Command(BaseCommand):
                         milk.pk, 60, location_id=main_shelves[0].pk, lot="OM-0412", expires_on=later
                     ),
                     LineInput(
-                        milk.pk, 24, location_id=main_shelves[1].pk, lot="OM-0398", expires_on=soon
+                        milk.pk, 40, location_id=main_shelves[1].pk, lot="OM-0398", expires_on=soon
                     ),
                     *(
                         LineInput(scanner.pk, 1, location_id=main_shelves[2].pk, lot=f"SC-{n:05d}")
@@ -132,7 +134,7 @@ class Command(BaseCommand):
                     lines=lines,
                 )
                 document_post(document_id=document.pk)
-            # One draft left for staff to try posting themselves.
+            # One draft left for staff to try posting themselves, one reserved waiting to ship.
             document_create(
                 doc_type=DocType.SHIPMENT,
                 warehouse_id=main.pk,

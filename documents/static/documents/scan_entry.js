@@ -1,10 +1,20 @@
 /* Scan-first line entry on a draft document.
  *
- * One input takes what a keyboard-wedge scanner types (a barcode, a SKU or a GS1 element
- * string, ended by Enter). The server resolves each code (GET /api/v1/scan/); scans are sent
- * one after the other, in the order they were read, so scanning faster than the network
- * answers still adds the right products. A known product increments its line or fills a new
- * one; an unknown code is said in the status line and changes nothing.
+ * One input takes what a keyboard-wedge scanner types (a barcode, a SKU, a location's barcode
+ * or path, or a GS1 element string, ended by Enter). The server resolves each code
+ * (GET /api/v1/scan/); scans are sent one after the other, in the order they were read, so
+ * scanning faster than the network answers still adds the right products. A known product
+ * increments its line or fills a new one; an unknown code is said in the status line and
+ * changes nothing.
+ *
+ * A location scan sets the current location, which the lines scanned next are given: where a
+ * receipt puts goods away, where a shipment takes them from, the location an adjustment or a
+ * count changes. A transfer has two: a location of the source warehouse sets "from", one of
+ * the destination warehouse sets "to"; within one warehouse scans alternate from, to, from...
+ * A "to" also goes to the lines scanned since their "from" that have no destination yet, so
+ * both "from, products, to" and "from, to, products" work. A location outside the document's
+ * warehouse(s) is refused aloud. A line is the same line when product, lot and location(s)
+ * are: a GS1 scan of another lot makes a new line.
  *
  * Keyboard: scan, scan, ...; Tab goes to the quantity of the line last scanned; Enter there
  * comes back to the scan input. Enter in a field of the form never submits the document:
@@ -29,6 +39,15 @@
         return row.querySelector('input[name$="-quantity"]');
     }
 
+    function field(row, name) {
+        return row.querySelector(`[name$="-${name}"]`);
+    }
+
+    function valueOf(row, name) {
+        const input = field(row, name);
+        return input ? input.value.trim() : '';
+    }
+
     function setCell(row, name, text) {
         const cell = row.querySelector(`td.field-${name} p`);
         if (cell) {
@@ -50,19 +69,34 @@
         return rows[rows.length - 1];
     }
 
-    function choose(row, product) {
-        const select = row.querySelector('select[name$="-product"]');
-        const label = `${product.sku} — ${product.name}`;
-        const option = Array.from(select.options).find((o) => o.value === String(product.id));
+    function choose(select, id, label) {
+        if (!select) {
+            return;
+        }
+        const option = Array.from(select.options).find((o) => o.value === String(id));
         if (option) {
             option.selected = true;
         } else {
-            select.append(new Option(label, product.id, true, true));
+            select.append(new Option(label, id, true, true));
         }
         if ($) {
             $(select).trigger('change');  // select2 shows the chosen option
         }
     }
+
+    // What the scanned code says the lot is: the serial for a serial-tracked product, the
+    // lot for a lot-tracked one, nothing for an untracked one (the server would refuse it).
+    function lotOf(scan) {
+        const tracking = scan.product.tracking;
+        if (tracking === 'serial') {
+            return scan.serial || scan.lot || '';
+        }
+        return tracking === 'lot' ? scan.lot || scan.serial || '' : '';
+    }
+
+    const PLACE_LABEL = {
+        receipt: 'Put away at', shipment: 'Take from', adjustment: 'Location', count: 'Location',
+    };
 
     function init() {
         const box = document.getElementById('scan-entry');
@@ -73,7 +107,11 @@
         const form = box.closest('form');
         const input = box.querySelector('input');
         const status = box.querySelector('.scan-status');
+        const where = box.querySelector('.scan-where');
         const warehouse = form.querySelector('[name="warehouse"]');
+        const destination = form.querySelector('[name="destination_warehouse"]');
+        const here = {from: null, to: null};  // the current location(s): {id, path, warehouse}
+        let sinceFrom = [];  // transfer lines scanned since "from" was set
         let queue = Promise.resolve();
         let pending = 0;
         let lastRow = null;
@@ -91,8 +129,73 @@
             return type ? type.value : box.dataset.docType;
         }
 
+        function showWhere() {
+            const type = docType();
+            let text = '';
+            if (type === 'transfer') {
+                text = `From ${here.from ? here.from.path : '—'} → to ${here.to ? here.to.path : '—'}`;
+            } else {
+                text = `${PLACE_LABEL[type] || 'Location'}: ${here.from ? here.from.path : '—'}`;
+            }
+            where.textContent = text;
+        }
+
+        function applyLocation(scan) {
+            const place = {id: String(scan.location), path: scan.location_path,
+                warehouse: String(scan.warehouse)};
+            const source = warehouse ? warehouse.value : '';
+            if (!source) {
+                say(`Not used: choose the document's warehouse before scanning ${place.path}.`, false);
+                return;
+            }
+            const transfer = docType() === 'transfer';
+            const target = transfer && destination ? destination.value : '';
+            const inSource = place.warehouse === source;
+            const inTarget = transfer && place.warehouse === target;
+            if (!inSource && !inTarget) {
+                say(`Not used: ${place.path} is not in the document's warehouse` +
+                    `${transfer ? 's' : ''}.`, false);
+                return;
+            }
+            // Within one warehouse the scan after a "from" is its "to"; otherwise the warehouse
+            // says which one it is.
+            const asTarget = inSource && inTarget ? Boolean(here.from && !here.to) : inTarget;
+            if (!asTarget) {
+                here.from = place;
+                if (inTarget) {
+                    here.to = null;  // within one warehouse: a new from/to pair starts
+                }
+                sinceFrom = [];
+                say(`${transfer ? 'From' : PLACE_LABEL[docType()] || 'Location'}: ${place.path}`, true);
+            } else {
+                here.to = place;
+                sinceFrom.filter((row) => row.isConnected && !valueOf(row, 'destination_location'))
+                    .forEach((row) => setLocation(row, 'destination_location', place));
+                sinceFrom = [];
+                say(`To: ${place.path}`, true);
+            }
+            showWhere();
+        }
+
+        function setLocation(row, name, place) {
+            choose(field(row, name), place.id, place.path);
+        }
+
+        function sameLine(row, scan, lot) {
+            return productOf(row) === String(scan.product.id) &&
+                valueOf(row, 'lot_code') === lot &&
+                valueOf(row, 'location') === (here.from ? here.from.id : '') &&
+                (!field(row, 'destination_location') || docType() !== 'transfer' ||
+                    valueOf(row, 'destination_location') === (here.to ? here.to.id : ''));
+        }
+
         function apply(scan) {
-            let row = lineRows(group).find((r) => productOf(r) === String(scan.product.id));
+            if (scan.kind === 'location') {
+                applyLocation(scan);
+                return;
+            }
+            const lot = lotOf(scan);
+            let row = lineRows(group).find((r) => sameLine(r, scan, lot));
             const step = scan.quantity || 1;
             const qty = row ? quantityInput(row) : null;
             if (row && qty) {
@@ -106,8 +209,10 @@
                     say(`Not added: the document has as many lines as it can take.`, false);
                     return;
                 }
-                choose(row, scan.product);
+                choose(field(row, 'product'), scan.product.id,
+                    `${scan.product.sku} — ${scan.product.name}`);
                 quantityInput(row).value = step;
+                fillNew(row, scan, lot);
             }
             setCell(row, 'unit', scan.product.unit_display);
             if (scan.available !== undefined) {
@@ -118,9 +223,32 @@
             counted.add(row);
             lastRow = row;
             const extra = [scan.lot && `lot ${scan.lot}`, scan.expires_on && `expires ${scan.expires_on}`,
-                scan.serial && `serial ${scan.serial}`].filter(Boolean).join(', ');
+                scan.serial && `serial ${scan.serial}`, here.from && `at ${here.from.path}`,
+                docType() === 'transfer' && here.to && `to ${here.to.path}`,
+            ].filter(Boolean).join(', ');
             say(`${scan.product.sku} — ${scan.product.name}: ${quantityInput(row).value} ` +
                 `${scan.product.unit_display}${extra ? ` (${extra})` : ''}`, true);
+        }
+
+        function fillNew(row, scan, lot) {
+            const lotInput = field(row, 'lot_code');
+            if (lotInput && lot) {
+                lotInput.value = lot;
+            }
+            const expiry = field(row, 'expires_on');
+            if (expiry && scan.expires_on && docType() === 'receipt') {
+                expiry.value = scan.expires_on;
+            }
+            if (here.from) {
+                setLocation(row, 'location', here.from);
+            }
+            if (docType() === 'transfer') {
+                if (here.to) {
+                    setLocation(row, 'destination_location', here.to);
+                } else {
+                    sinceFrom.push(row);
+                }
+            }
         }
 
         async function resolve(code) {
@@ -189,6 +317,67 @@
                 input.focus();
             }
         });
+        // Another warehouse: the current locations of the old one no longer apply, and the
+        // "in stock" of every line is read again for the new one (one request for all lines;
+        // an answer overtaken by a later change is dropped).
+        let stockAsked = 0;
+        async function refreshStock() {
+            const asked = ++stockAsked;
+            const rows = lineRows(group).filter((r) => productOf(r) && r.querySelector('td.field-in_stock p'));
+            const chosen = warehouse ? warehouse.value : '';
+            if (!rows.length || !chosen) {
+                rows.forEach((r) => setCell(r, 'in_stock', ''));
+                return;
+            }
+            const params = new URLSearchParams({warehouse: chosen});
+            rows.forEach((r) => params.append('product', productOf(r)));
+            box.dataset.stock = 'loading';
+            let found = null;
+            try {
+                const response = await fetch(`${box.dataset.stockUrl}?${params}`, {
+                    credentials: 'same-origin', headers: {Accept: 'application/json'},
+                });
+                found = response.ok ? (await response.json()).in_stock : null;
+            } catch (error) {
+                found = null;
+            }
+            if (asked !== stockAsked) {
+                return;
+            }
+            rows.forEach((r) => setCell(r, 'in_stock', found ? String(found[productOf(r)] || 0) : '?'));
+            if (!found) {
+                say('The stock of the new warehouse could not be read.', false);
+            }
+            box.dataset.stock = 'done';
+        }
+
+        function warehousesChanged() {
+            if (here.from && (!warehouse || here.from.warehouse !== warehouse.value)) {
+                here.from = null;
+            }
+            if (here.to && (!destination || here.to.warehouse !== destination.value)) {
+                here.to = null;
+            }
+            showWhere();
+        }
+
+        function onChange(element, handler) {
+            if (!element) {
+                return;
+            }
+            if ($) {
+                $(element).on('change', handler);  // also what select2 triggers
+            } else {
+                element.addEventListener('change', handler);
+            }
+        }
+        onChange(warehouse, () => {
+            warehousesChanged();
+            refreshStock();
+        });
+        onChange(destination, warehousesChanged);
+        onChange(form.querySelector('select[name="doc_type"]'), showWhere);
+        showWhere();
         box.dataset.pending = 0;
         box.dataset.ready = 'true';
     }
