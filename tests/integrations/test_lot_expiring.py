@@ -24,11 +24,10 @@ from tests.inventory.test_quant_constraints import refused
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
-
 def in_days(n: int):
-    return TODAY + timedelta(days=n)
+    # Today as the command sees it, asked each time: a run that passes midnight must not
+    # compare dates from either side of it.
+    return timezone.localdate() + timedelta(days=n)
 
 
 def receive(warehouse, product, code, expires_on, quantity=10) -> Lot:
@@ -101,7 +100,7 @@ def test_only_lots_with_stock_within_the_horizon_are_announced(settings, warehou
     settings.WEBHOOK_LOT_EXPIRING_DAYS = 14
     subscribe(events=["lot.expiring"])
     receive(warehouse, tracked, "EXPIRED", in_days(-2))
-    receive(warehouse, tracked, "TODAY", TODAY)
+    receive(warehouse, tracked, "TODAY", in_days(0))
     receive(warehouse, tracked, "EDGE", in_days(14))
     receive(warehouse, tracked, "LATER", in_days(15))
     receive(warehouse, tracked, "EMPTY", in_days(5), quantity=4)
@@ -137,7 +136,7 @@ def test_an_announcement_rolled_back_leaves_the_lot_to_announce(warehouse, track
     subscribe(events=["lot.expiring"])
     receive(warehouse, tracked, "B1", in_days(2))
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        lots_expiring_announce(today=TODAY, days=30)
+        lots_expiring_announce(today=in_days(0), days=30)
         assert len(announced()) == 1
         raise ZeroDivisionError
     assert announced() == [] and LotExpiryAnnouncement.objects.count() == 0
@@ -178,7 +177,7 @@ def test_two_runners_at_once_announce_each_lot_once(warehouse):
 
     def first():
         with transaction.atomic():
-            count = lots_expiring_announce(today=TODAY, days=30)
+            count = lots_expiring_announce(today=in_days(0), days=30)
             first_done.set()
             release.wait(30)
         return count
@@ -186,7 +185,7 @@ def test_two_runners_at_once_announce_each_lot_once(warehouse):
     def second():
         first_done.wait(30)
         second_pid.append(connections["default"].cursor().connection.info.backend_pid)
-        return lots_expiring_announce(today=TODAY, days=30)
+        return lots_expiring_announce(today=in_days(0), days=30)
 
     def conductor():
         first_done.wait(30)
