@@ -132,6 +132,17 @@ class Command(BaseCommand):
                     lines=lines,
                 )
                 document_post(document_id=document.pk)
+                if doc_type == DocType.SHIPMENT and lines[0].product_id == milk.pk:
+                    lot_shipment = document
+            # The customer sent back 6 of the milk lot that expires soon, put on a shelf.
+            back = document_create(
+                doc_type=DocType.RETURN,
+                warehouse_id=main.pk,
+                origin_id=lot_shipment.pk,
+                reference=f"{REFERENCE}{len(plan) + 2:03d}",
+                lines=[LineInput(milk.pk, 6, location_id=main_shelves[1].pk, lot="OM-0398")],
+            )
+            document_post(document_id=back.pk)
             # One draft left for staff to try posting themselves.
             document_create(
                 doc_type=DocType.SHIPMENT,
