@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 import documents.admin_dashboard  # noqa: F401 - the start page and the failures list
 from documents.admin_picking import PickingMixin, post_picked, shipped_input
+from documents.admin_returns import ReturnsAdminMixin, hidden_return_fields, without_fields
 from documents.admin_tools import in_stock_view, replenish_view, start_count_view
 from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, Status
 from documents.papers import document_paper
@@ -113,16 +114,17 @@ def _without_related_links(formfield):
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ("doc_type", "warehouse", "destination_warehouse", "reference", "note")
+        fields = ("doc_type", "warehouse", "destination_warehouse", "origin", "reference", "note")
 
     def clean(self):
         data = super().clean()
-        checked = ("doc_type", "warehouse", "destination_warehouse")
+        checked = ("doc_type", "warehouse", "destination_warehouse", "origin")
         if any(self.has_error(f) for f in checked if f in self.fields):
             return data
         doc_type = data.get("doc_type", self.instance.doc_type)
         warehouse = data.get("warehouse")
         destination = data.get("destination_warehouse")
+        origin = data.get("origin", self.instance.origin if self.instance.origin_id else None)
         try:
             # The lines are checked by the formset, with the same service function; here only
             # what concerns the document's own fields is kept.
@@ -131,6 +133,7 @@ class DocumentForm(forms.ModelForm):
                 warehouse_id=warehouse.pk if warehouse else None,
                 destination_warehouse_id=destination.pk if destination else None,
                 lines=[],
+                origin_id=origin.pk if origin else None,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -239,6 +242,7 @@ class LineFormSet(BaseInlineFormSet):
                 warehouse_id=document.warehouse_id,
                 destination_warehouse_id=document.destination_warehouse_id,
                 lines=self.lines,
+                origin_id=document.origin_id,
             )
         except ValidationError as exc:
             # The document's own fields are reported by DocumentForm.
@@ -267,6 +271,7 @@ LINE_FIELDS = {
     DocType.TRANSFER: ("product", "quantity", "location", "destination_location", "lot_code"),
     DocType.ADJUSTMENT: ("product", "quantity", "location", "lot_code"),
     DocType.COUNT: ("product", "quantity", "location", "lot_code"),
+    DocType.RETURN: ("product", "quantity", "location", "lot_code"),
 }
 
 
@@ -376,7 +381,7 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(PickingMixin, admin.ModelAdmin):
+class DocumentAdmin(PickingMixin, ReturnsAdminMixin, admin.ModelAdmin):
     form = DocumentForm
     inlines = (LineInline,)
     list_display = (
@@ -401,6 +406,7 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
     # Exact SKU: a document is found by what it moves, never by a SKU that merely contains it.
     search_fields = ("number", "reference", "=lines__product__sku")
     autocomplete_fields = ("warehouse", "destination_warehouse")
+    raw_id_fields = ("origin",)
     actions = (
         "post_selected",
         "reserve_selected",
@@ -413,6 +419,7 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
         "moved",
         "backorder_of",
         "backorders",
+        "returns",
         "number",
         "status_badge",
         "created_by_name",
@@ -424,13 +431,26 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
         "cancel_reason",
     )
     fieldsets = (
-        (None, {"fields": ("doc_type", "warehouse", "destination_warehouse", "reference", "note")}),
+        (
+            None,
+            {
+                "fields": (
+                    "doc_type",
+                    "warehouse",
+                    "destination_warehouse",
+                    "origin",
+                    "reference",
+                    "note",
+                )
+            },
+        ),
         (
             "Status",
             {
                 "fields": (
                     ("number", "status_badge"),
                     ("backorder_of", "backorders"),
+                    "returns",
                     ("created_by_name", "created_at"),
                     ("posted_by_name", "posted_at"),
                     ("cancelled_by_name", "cancelled_at"),
@@ -455,11 +475,10 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets[:1]  # no status before it exists
-        if obj.doc_type == DocType.TRANSFER:
-            fieldsets = self.fieldsets
-        else:
-            main = [f for f in self.fieldsets[0][1]["fields"] if f != "destination_warehouse"]
-            fieldsets = ((None, {"fields": main}), *self.fieldsets[1:])
+        hidden = hidden_return_fields(obj)
+        if obj.doc_type != DocType.TRANSFER:
+            hidden.add("destination_warehouse")
+        fieldsets = without_fields(self.fieldsets, hidden)
         if obj.is_draft:
             return fieldsets
         return (*fieldsets, ("What moved", {"fields": ("moved",)}))
@@ -507,7 +526,7 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
-        return ("doc_type", *self.readonly_fields)  # document_update keeps the type
+        return ("doc_type", "origin", *self.readonly_fields)  # document_update keeps them
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, document):
@@ -575,7 +594,10 @@ class DocumentAdmin(PickingMixin, admin.ModelAdmin):
                 document = document_update(document_id=form.instance.pk, **fields)
             else:
                 document = document_create(
-                    doc_type=data["doc_type"], created_by=request.user, **fields
+                    doc_type=data["doc_type"],
+                    created_by=request.user,
+                    origin_id=data["origin"].pk if data.get("origin") else None,
+                    **fields,
                 )
         except (ValidationError, DomainError, Document.DoesNotExist) as exc:
             raise ServiceRefused(_refusal(exc)) from exc

@@ -20,6 +20,7 @@ from documents.services import (
     document_unreserve,
     document_update,
     pick_list_create,
+    returnable_lines,
 )
 from warehouses.models import join_path
 from wms.api import StrictBooleanField, StrictCharField, StrictIntegerField
@@ -73,6 +74,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "warehouse",
             "destination_warehouse",
             "backorder_of",
+            "origin",
             "reference",
             "note",
             "lines",
@@ -86,6 +88,20 @@ class DocumentSerializer(serializers.ModelSerializer):
             "cancel_reason",
         ]
         read_only_fields = fields
+
+
+class ReturnableSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product_id")
+    sku = serializers.CharField()
+    lot = serializers.CharField(allow_null=True, help_text="The lot's code.")
+    shipped = serializers.IntegerField(help_text="Net of the shipment's cancellation.")
+    returned = serializers.IntegerField(help_text="By its posted, not cancelled returns.")
+    returnable = serializers.IntegerField(help_text="shipped - returned: what may come back.")
+
+
+class ReturnableAnswerSerializer(serializers.Serializer):
+    shipment = serializers.IntegerField()
+    lines = ReturnableSerializer(many=True)
 
 
 # --- What the API accepts -----------------------------------------------------------------
@@ -257,12 +273,23 @@ class _DraftFields(serializers.Serializer):
 
     def to_service(self) -> dict:
         """The validated data as document_create / document_update keyword arguments."""
-        renamed = {"warehouse": "warehouse_id", "destination_warehouse": "destination_warehouse_id"}
+        renamed = {
+            "warehouse": "warehouse_id",
+            "destination_warehouse": "destination_warehouse_id",
+            "origin": "origin_id",
+        }
         return {renamed.get(name, name): value for name, value in self.validated_data.items()}
 
 
 class DocumentCreateSerializer(_DraftFields):
     doc_type = serializers.ChoiceField(choices=DocType.choices)
+    origin = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        allow_null=True,
+        default=None,
+        help_text="Returns only, and required for them: the posted shipment they return.",
+    )
 
 
 class DocumentUpdateSerializer(_DraftFields):
@@ -273,6 +300,7 @@ class DocumentFilter(FilterSet):
     status = filters.ChoiceFilter(choices=Status.choices)
     doc_type = filters.ChoiceFilter(choices=DocType.choices)
     warehouse = IdFilter(field_name="warehouse_id", help_text="The (source) warehouse.")
+    origin = IdFilter(field_name="origin_id", help_text="Returns of this shipment.")
     created_by = IdFilter(field_name="created_by_id", help_text="A user id.")
     created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="Inclusive, ISO 8601."
@@ -288,6 +316,7 @@ class DocumentFilter(FilterSet):
             "status",
             "doc_type",
             "warehouse",
+            "origin",
             "created_by",
             "created_after",
             "created_before",
@@ -455,6 +484,22 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             document_id=int(pk), user=request.user, reason=body.validated_data["reason"]
         )
         return _document_response(int(pk))
+
+    @extend_schema(
+        operation_id="documents_returnable",
+        summary="What can still come back of a posted shipment",
+        description=(
+            "Per (product, lot): `shipped`, `returned` by its returns, `returnable`. 409 "
+            "`invalid_state` for anything but a posted shipment."
+        ),
+        responses=responses({200: ReturnableAnswerSerializer}, 404, 409),
+    )
+    @action(detail=True, methods=["get"])
+    def returnable(self, request, pk):
+        lines = returnable_lines(document_id=int(pk))
+        return Response(
+            ReturnableAnswerSerializer({"shipment": int(pk), "lines": lines}).data,
+        )
 
 
 # --- pick lists -----------------------------------------------------------------------------

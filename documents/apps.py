@@ -6,6 +6,8 @@ POST_FAILURE_REASONS = (
     "insufficient_stock",
     "invalid_state",
     "document_empty",
+    "origin_not_posted",
+    "return_exceeds_shipped",
     "stock_limit_exceeded",
     "permission_denied",
     "not_found",
@@ -24,6 +26,7 @@ class DocumentsConfig(AppConfig):
         from wms import metrics
 
         metrics.start_at_zero(metrics.DOCUMENTS_POSTED, "doc_type", DocType.values)
+        metrics.start_at_zero(metrics.DOCUMENTS_CANCELLED, "doc_type", DocType.values)
         metrics.start_at_zero(metrics.POST_FAILURES, "reason", POST_FAILURE_REASONS)
         metrics.start_at_zero(metrics.DOCUMENTS_RESERVED, "doc_type", sorted(RESERVABLE))
         metrics.start_at_zero(metrics.BACKORDERS, "doc_type", sorted(RESERVABLE))

@@ -16,3 +16,44 @@ class DocumentStateError(DomainError):
 
 class EmptyDocument(DomainError):
     code = "document_empty"
+
+
+class OriginNotPosted(DomainError):
+    """A return's shipment is no longer posted (cancelled since the return was drafted)."""
+
+    code = "origin_not_posted"
+
+    def __init__(self, message: str, *, origin: int, status: str):
+        super().__init__(message)
+        self.origin = origin
+        self.status = status
+
+    def details(self) -> dict:
+        return {"origin": self.origin, "origin_status": self.status}
+
+
+class ReturnExceedsShipped(DomainError):
+    """A return would bring back more of a (product, lot) than its shipment shipped less what
+    earlier returns of it brought back. ``exceeded``: one dict per such (product, lot)."""
+
+    code = "return_exceeds_shipped"
+
+    def __init__(self, message: str, *, exceeded: list[dict]):
+        super().__init__(message)
+        self.exceeded = exceeded
+
+    def details(self) -> dict:
+        return {"exceeded": self.exceeded}
+
+
+class ShipmentHasReturns(DomainError):
+    """A posted shipment cannot be cancelled while returns of it are posted."""
+
+    code = "shipment_has_returns"
+
+    def __init__(self, message: str, *, returns: list[str]):
+        super().__init__(message)
+        self.returns = returns
+
+    def details(self) -> dict:
+        return {"returns": self.returns}

@@ -11,6 +11,7 @@ class DocType(models.TextChoices):
     TRANSFER = "transfer", "transfer"
     ADJUSTMENT = "adjustment", "adjustment"
     COUNT = "count", "count"
+    RETURN = "return", "return"
 
 
 class Status(models.TextChoices):
@@ -28,6 +29,7 @@ NUMBER_PREFIX = {
     DocType.TRANSFER: "TRF",
     DocType.ADJUSTMENT: "ADJ",
     DocType.COUNT: "CNT",
+    DocType.RETURN: "RET",
 }
 
 
@@ -55,6 +57,15 @@ class Document(models.Model):
         null=True,
         blank=True,
         help_text="The posted document this draft holds what was not shipped of.",
+    )
+    # On PostgreSQL fk_documents_origin_same_warehouse also keeps it in the return's warehouse.
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="returns",
+        null=True,
+        blank=True,
+        help_text="Returns only: the posted shipment whose goods come back.",
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
@@ -96,6 +107,7 @@ class Document(models.Model):
             ("post_document", "Can post documents"),
             ("cancel_document", "Can cancel documents"),
             ("post_stock_correction", "Can post adjustments and counts"),
+            ("post_return", "Can post returns"),
         ]
         indexes = [
             NamedIndex(fields=["status", "created_at"], name="ix_documents_status_created_at"),
@@ -116,6 +128,13 @@ class Document(models.Model):
                 | (~Q(doc_type=DocType.TRANSFER) & Q(destination_warehouse__isnull=True)),
                 name="check_documents_destination_transfer_only",
             ),
+            models.CheckConstraint(
+                condition=Q(doc_type=DocType.RETURN, origin__isnull=False)
+                | (~Q(doc_type=DocType.RETURN) & Q(origin__isnull=True)),
+                name="check_documents_origin_return_only",
+            ),
+            # The target of fk_documents_origin_same_warehouse (PostgreSQL).
+            models.UniqueConstraint(fields=["id", "warehouse"], name="uq_documents_id_warehouse"),
             models.CheckConstraint(
                 condition=~Q(status=Status.POSTED) | Q(posted_at__isnull=False),
                 name="check_documents_posted_has_posted_at",

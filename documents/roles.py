@@ -29,13 +29,15 @@ _DRAFTS = [
 ]
 
 ROLE_PERMISSIONS = {
-    # Receives, ships and moves goods; corrections and cancelling are left to a manager.
+    # Receives, ships and moves goods; corrections, returns and cancelling are left to a
+    # manager (a clerk may draft them).
     CLERK: [*_VIEW_EVERYTHING, *_DRAFTS, "documents.post_document"],
     MANAGER: [
         *_VIEW_EVERYTHING,
         *_DRAFTS,
         "documents.post_document",
         "documents.post_stock_correction",
+        "documents.post_return",
         "documents.cancel_document",
         "inventory.add_product",
         "inventory.change_product",
@@ -78,4 +80,3 @@ def sync_roles(group_model, permission_model) -> None:
                 content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(wanted)
-

@@ -1,5 +1,6 @@
 """Reads of documents used by more than one caller; reports run on the read replica if any."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
@@ -215,3 +216,49 @@ def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str
     for location, product, lot, document, number, quantity in rows:
         served.setdefault((location, product, lot), []).append((document, number, quantity))
     return served
+
+@dataclass(frozen=True)
+class Returnable:
+    """What of one (product, lot) a shipment shipped and its returns brought back."""
+
+    product_id: int
+    sku: str
+    lot_id: int | None
+    lot: str | None  # the lot's code
+    shipped: int
+    returned: int
+
+    @property
+    def returnable(self) -> int:
+        return self.shipped - self.returned
+
+
+def shipment_returnable(*, shipment_id: int) -> list[Returnable]:
+    """Per (product, lot): what the shipment shipped (its own ledger rows, net of its
+    cancellation) and what its returns brought back (theirs, net of theirs: a cancelled return
+    brings back nothing), by SKU and lot code. One query, on the ledger's document index.
+
+    Read from the primary: documents.services checks a return against it under the shipment's
+    lock.
+    """
+    documents = Document.objects.filter(Q(pk=shipment_id) | Q(origin_id=shipment_id)).values("pk")
+    rows = (
+        StockMovement.objects.filter(document_id__in=documents)
+        .values("product_id", "product__sku", "lot_id", "lot__code")
+        .annotate(
+            shipped=Coalesce(Sum("quantity", filter=Q(document_id=shipment_id)), Value(0)),
+            returned=Coalesce(Sum("quantity", filter=~Q(document_id=shipment_id)), Value(0)),
+        )
+        .order_by("product__sku", "lot__code", "product_id", "lot_id")
+    )
+    return [
+        Returnable(
+            product_id=row["product_id"],
+            sku=row["product__sku"],
+            lot_id=row["lot_id"],
+            lot=row["lot__code"],
+            shipped=-row["shipped"],
+            returned=row["returned"],
+        )
+        for row in rows
+    ]

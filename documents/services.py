@@ -16,7 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from documents import signals
-from documents.exceptions import DocumentStateError, EmptyDocument
+from documents.exceptions import (
+    DocumentStateError,
+    EmptyDocument,
+    OriginNotPosted,
+    ReturnExceedsShipped,
+    ShipmentHasReturns,
+)
 from documents.models import (
     CANCEL_REASON_MAX,
     NUMBER_PREFIX,
@@ -27,6 +33,7 @@ from documents.models import (
     PostingFailure,
     Status,
 )
+from documents.selectors import Returnable, shipment_returnable
 from inventory.exceptions import InsufficientStock
 from inventory.models import Lot, Product, StockMovement, StockReservation, Tracking
 from inventory.services import MAX_QUANTITY, StockChange, StockTake, stock_apply
@@ -54,7 +61,7 @@ LOCATION_TYPES = frozenset(DocType.values)
 DESTINATION_TYPES = frozenset({DocType.TRANSFER})
 EXPIRY_TYPES = frozenset({DocType.RECEIPT})
 # Types that put stock at exactly one quant: a tracked product's line must name its lot.
-EXACT_TYPES = frozenset({DocType.RECEIPT, DocType.ADJUSTMENT, DocType.COUNT})
+EXACT_TYPES = frozenset({DocType.RECEIPT, DocType.ADJUSTMENT, DocType.COUNT, DocType.RETURN})
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -64,6 +71,8 @@ def post_permissions(doc_type: str) -> tuple[str, ...]:
     """Permissions needed to post a document of this type."""
     if doc_type in STOCK_CORRECTIONS:
         return ("documents.post_document", "documents.post_stock_correction")
+    if doc_type == DocType.RETURN:
+        return ("documents.post_document", "documents.post_return")
     return ("documents.post_document",)
 
 
@@ -93,6 +102,7 @@ def document_validate(
     warehouse_id: int | None,
     destination_warehouse_id: int | None,
     lines: Sequence[LineInput],
+    origin_id: int | None = None,
 ) -> list[tuple[LineInput, int | None]]:
     """Check a draft against every rule of its type. Raises ValidationError keyed by field.
 
@@ -128,7 +138,13 @@ def document_validate(
             "Only transfers have a destination warehouse."
         )
 
-    resolved, line_errors = _check_lines(doc_type, warehouse_id, destination_warehouse_id, lines)
+    origin, origin_errors = _check_origin(doc_type, origin_id, warehouse_id)
+    if origin_errors:
+        errors["origin"] = origin_errors
+    shipped = _shipped(origin) if origin is not None and lines else None
+    resolved, line_errors = _check_lines(
+        doc_type, warehouse_id, destination_warehouse_id, lines, shipped
+    )
     if line_errors:
         errors["lines"] = line_errors
     if errors:
@@ -136,7 +152,8 @@ def document_validate(
     return resolved
 
 
-def _check_lines(doc_type, warehouse_id, destination_id, lines):
+def _check_lines(doc_type, warehouse_id, destination_id, lines, shipped=None):
+    """``shipped`` (returns): {(product, lot): the shipment's Returnable}, and ``"number"``."""
     if not lines:
         return [], ["A document needs at least one line."]
     errors = []
@@ -189,6 +206,9 @@ def _check_lines(doc_type, warehouse_id, destination_id, lines):
         lot_problem, lot = _lot_problem(doc_type, line, product, lots)
         if lot_problem:
             problems.append(lot_problem)
+        elif shipped is not None and (line.product_id, lot.pk if lot else None) not in shipped:
+            what = f"lot {lot.code} of {product.sku}" if lot else product.sku
+            problems.append(f"{shipped['number']} did not ship {what}.")
         errors += [f"Line {n} ({product.sku}): {p}" for p in problems]
         resolved.append((line, lot.pk if lot else None))
     return resolved, errors
@@ -268,19 +288,23 @@ def document_create(
     reference: str = "",
     note: str = "",
     created_by=None,
+    origin_id: int | None = None,
 ) -> Document:
-    """Create a draft with its lines and give it its number."""
+    """Create a draft with its lines and give it its number. A return names its shipment
+    (``origin_id``)."""
     resolved = document_validate(
         doc_type=doc_type,
         warehouse_id=warehouse_id,
         destination_warehouse_id=destination_warehouse_id,
         lines=lines,
+        origin_id=origin_id,
     )
     with transaction.atomic():
         document = Document.objects.create(
             doc_type=doc_type,
             warehouse_id=warehouse_id,
             destination_warehouse_id=destination_warehouse_id,
+            origin_id=origin_id,
             reference=reference,
             note=note,
             created_by=created_by,
@@ -311,6 +335,7 @@ def document_update(*, document_id: int, **changes) -> Document:
             warehouse_id=document.warehouse_id,
             destination_warehouse_id=document.destination_warehouse_id,
             lines=lines if lines is not None else _current_lines(document),
+            origin_id=document.origin_id,
         )
         document.save()
         if lines is not None:
@@ -425,6 +450,8 @@ def document_post(
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
             was_reserved = document.status == Status.RESERVED
+            if document.doc_type == DocType.RETURN:
+                _check_return(document, lines)
             if was_reserved:
                 changes, owed = _consume_reservations(document, lines, shipped or {})
                 takes = []
@@ -776,6 +803,8 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
         reversed_count = 0
         if document.status == Status.RESERVED:
             _release(document)
+        if document.status == Status.POSTED and document.doc_type == DocType.SHIPMENT:
+            _refuse_if_returned(document)
         if document.status == Status.POSTED:
             movements = StockMovement.objects.filter(
                 document_id=document.pk, is_reversal=False
@@ -804,6 +833,149 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
             update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
         )
         signals.document_cancelled.send(sender=Document, document=document)
-    transaction.on_commit(lambda: metrics.STOCK_MOVEMENTS.inc(reversed_count))
+    transaction.on_commit(
+        lambda: metrics.document_cancelled(doc_type=document.doc_type, movements=reversed_count)
+    )
     logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)
     return document
+
+
+# --- returns --------------------------------------------------------------------------------
+#
+# A return puts back at a location what a posted shipment (its origin) shipped. Per (product,
+# lot) it brings back at most what the shipment shipped (its ledger rows, net of a cancellation)
+# less what its other returns brought back (theirs, net of theirs). Posting checks that under
+# the shipment's row lock, taken after the return's own: document rows in id order, the
+# shipment being the older. Two returns of one shipment therefore post one after the other, and
+# the second reads the first's ledger rows.
+
+
+def _check_origin(doc_type, origin_id, warehouse_id) -> tuple[Document | None, list[str]]:
+    """A return's origin: an existing posted shipment of the return's warehouse."""
+    if doc_type != DocType.RETURN:
+        return None, ["Only returns name an origin."] if origin_id is not None else []
+    if origin_id is None:
+        return None, ["A return names the posted shipment it returns."]
+    origin = (
+        Document.objects.filter(pk=origin_id)
+        .only("number", "doc_type", "status", "warehouse_id")
+        .first()
+    )
+    if origin is None:
+        return None, [f"Document {origin_id} does not exist."]
+    if origin.doc_type != DocType.SHIPMENT:
+        return None, [f"{origin.number} is a {origin.doc_type}; a return's origin is a shipment."]
+    if origin.status != Status.POSTED:
+        return None, [f"{origin.number} is {origin.status}; only a posted shipment is returned."]
+    if warehouse_id is not None and origin.warehouse_id != warehouse_id:
+        return None, [f"{origin.number} left another warehouse; goods return to where they left."]
+    return origin, []
+
+
+def _shipped(origin: Document) -> dict:
+    shipped: dict = {
+        (r.product_id, r.lot_id): r for r in shipment_returnable(shipment_id=origin.pk)
+    }
+    shipped["number"] = origin.number
+    return shipped
+
+
+def returnable_lines(*, document_id: int) -> list[Returnable]:
+    """What can still come back of a posted shipment, per (product, lot). Raises
+    Document.DoesNotExist, DocumentStateError (not a posted shipment)."""
+    document = Document.objects.only("number", "doc_type", "status").get(pk=document_id)
+    if document.doc_type != DocType.SHIPMENT or document.status != Status.POSTED:
+        raise DocumentStateError(
+            f"{document.number} is a {document.status} {document.doc_type}; only posted "
+            "shipments are returned.",
+            status=document.status,
+        )
+    return shipment_returnable(shipment_id=document.pk)
+
+
+def return_create(*, shipment_id: int, created_by=None) -> Document:
+    """A draft return of everything that can still come back of a posted shipment, per
+    (product, lot), to the warehouse's default location. Raises Document.DoesNotExist,
+    DocumentStateError (not a posted shipment), EmptyDocument (nothing left to return)."""
+    shipment = Document.objects.only("number", "warehouse_id", "reference").get(pk=shipment_id)
+    left = [r for r in returnable_lines(document_id=shipment.pk) if r.returnable > 0]
+    if not left:
+        raise EmptyDocument(f"Everything {shipment.number} shipped has come back already.")
+    root = Location.objects.get(warehouse_id=shipment.warehouse_id, parent__isnull=True).pk
+    return document_create(
+        doc_type=DocType.RETURN,
+        warehouse_id=shipment.warehouse_id,
+        origin_id=shipment.pk,
+        reference=shipment.reference,
+        lines=[LineInput(r.product_id, r.returnable, location_id=root, lot=r.lot) for r in left],
+        created_by=created_by,
+    )
+
+
+def _check_return(document: Document, lines) -> None:
+    """Under the shipment's lock: its still posted, and no (product, lot) comes back beyond
+    what is returnable. Raises OriginNotPosted, ReturnExceedsShipped."""
+    origin = (
+        Document.objects.select_for_update().only("number", "status").get(pk=document.origin_id)
+    )
+    if origin.status != Status.POSTED:
+        raise OriginNotPosted(
+            f"{origin.number} is {origin.status}; {document.number} cannot bring its goods back.",
+            origin=origin.pk,
+            status=origin.status,
+        )
+    bound = {(r.product_id, r.lot_id): r for r in shipment_returnable(shipment_id=origin.pk)}
+    asked: dict[tuple[int, int | None], int] = {}
+    for _, product_id, quantity, _, _, _, lot_id, _ in lines:
+        asked[(product_id, lot_id)] = asked.get((product_id, lot_id), 0) + quantity
+    over = [(key, n) for key, n in asked.items() if n > getattr(bound.get(key), "returnable", 0)]
+    if not over:
+        return
+    # SKUs and codes from what was shipped; a line of something never shipped (its draft was
+    # checked, so only ever after a cancellation) is looked up.
+    names = {r.product_id: r.sku for r in bound.values()}
+    lot_codes = {r.lot_id: r.lot for r in bound.values()}
+    names.update(
+        Product.objects.filter(pk__in={p for (p, _), _ in over} - names.keys()).values_list(
+            "pk", "sku"
+        )
+    )
+    lot_codes.update(
+        Lot.objects.filter(pk__in={lot for (_, lot), _ in over} - lot_codes.keys()).values_list(
+            "pk", "code"
+        )
+    )
+    exceeded = [
+        {
+            "product": p,
+            "sku": names.get(p, str(p)),
+            "lot": lot_codes.get(lot) if lot else None,
+            "asked": n,
+            "returnable": getattr(bound.get((p, lot)), "returnable", 0),
+        }
+        for (p, lot), n in sorted(over, key=lambda item: (names.get(item[0][0], ""), item[0]))
+    ]
+    raise ReturnExceedsShipped(
+        f"{document.number} brings back more than {origin.number} shipped less its earlier "
+        "returns: "
+        + "; ".join(
+            f"{e['sku']}{' lot ' + e['lot'] if e['lot'] else ''}: asked {e['asked']}, "
+            f"returnable {e['returnable']}"
+            for e in exceeded
+        )
+        + ".",
+        exceeded=exceeded,
+    )
+
+
+def _refuse_if_returned(shipment: Document) -> None:
+    returns = list(
+        Document.objects.filter(origin_id=shipment.pk, status=Status.POSTED)
+        .order_by("pk")
+        .values_list("number", flat=True)
+    )
+    if returns:
+        raise ShipmentHasReturns(
+            f"{shipment.number} has posted returns ({', '.join(returns)}); cancel them first.",
+            returns=returns,
+        )

@@ -56,6 +56,28 @@ def post(doc_type, warehouse, lines, destination=None, user=None):
     return document_post(document_id=document.pk, user=user)
 
 
+def post_lines(doc_type, warehouse, lines, origin=None):
+    """Create and post a document of LineInput lines (a return names its shipment, origin)."""
+    document = document_create(
+        doc_type=doc_type,
+        warehouse_id=warehouse.pk,
+        lines=lines,
+        origin_id=origin.pk if origin else None,
+    )
+    return document_post(document_id=document.pk)
+
+
+def draft_return(shipment, lines, **kwargs):
+    """A draft return of LineInput lines of a posted shipment."""
+    return document_create(
+        doc_type="return",
+        warehouse_id=shipment.warehouse_id,
+        origin_id=shipment.pk,
+        lines=lines,
+        **kwargs,
+    )
+
+
 def stock(warehouse, product) -> int:
     row = WarehouseInventory.objects.filter(warehouse=warehouse, product=product).first()
     return row.quantity if row else 0

@@ -19,6 +19,9 @@ POST_FAILURES = Counter(
     "Attempts to post a document that were refused or failed, by reason.",
     ["reason"],
 )
+DOCUMENTS_CANCELLED = Counter(
+    "wms_documents_cancelled", "Documents cancelled (committed), by type.", ["doc_type"]
+)
 DOCUMENTS_RESERVED = Counter(
     "wms_documents_reserved", "Documents reserved (committed), by type.", ["doc_type"]
 )
@@ -42,6 +45,11 @@ def start_at_zero(counter: Counter, label: str, values) -> None:
 
 def document_posted(*, doc_type: str, movements: int) -> None:
     DOCUMENTS_POSTED.labels(doc_type=doc_type).inc()
+    STOCK_MOVEMENTS.inc(movements)
+
+
+def document_cancelled(*, doc_type: str, movements: int) -> None:
+    DOCUMENTS_CANCELLED.labels(doc_type=doc_type).inc()
     STOCK_MOVEMENTS.inc(movements)
 
 

@@ -28,6 +28,7 @@ def test_a_manager_is_offered_every_type(manager_client):
         "transfer",
         "adjustment",
         "count",
+        "return",
     ]
 
 

@@ -5,11 +5,16 @@ from prometheus_client import REGISTRY
 from rest_framework.authtoken.models import Token
 
 from documents.apps import POST_FAILURE_REASONS
-from documents.exceptions import DocumentStateError, EmptyDocument
+from documents.exceptions import (
+    DocumentStateError,
+    EmptyDocument,
+    OriginNotPosted,
+    ReturnExceedsShipped,
+)
 from documents.models import DocType
-from documents.services import document_cancel, document_post, document_reserve
+from documents.services import LineInput, document_cancel, document_post, document_reserve
 from inventory.exceptions import InsufficientStock, StockLimitExceeded
-from tests.conftest import make_document, post
+from tests.conftest import draft_return, make_document, post
 from tests.factories import UserFactory
 from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
 
@@ -152,6 +157,35 @@ def test_reservations_and_backorders_are_counted_once_committed(
     assert counts()[0] == reserved_shipments + 2
 
 
+def test_returns_are_counted_like_postings(warehouse, product, django_capture_on_commit_callbacks):
+    counted = {
+        (name, kind): value(f"wms_documents_{name}_total", doc_type=kind)
+        for name in ("posted", "cancelled")
+        for kind in ("return", "shipment")
+    }
+    refused = value("wms_document_post_failures_total", reason="return_exceeds_shipped")
+    with django_capture_on_commit_callbacks(execute=True):
+        post("receipt", warehouse, [(product, 5)])
+        shipment = post("shipment", warehouse, [(product, 5)])
+        returned = draft_return(shipment, [LineInput(product.pk, 2)])
+        document_post(document_id=returned.pk)
+        document_cancel(document_id=returned.pk)
+        too_many = draft_return(shipment, [LineInput(product.pk, 6)])
+        with pytest.raises(ReturnExceedsShipped):
+            document_post(document_id=too_many.pk)
+        document_cancel(document_id=shipment.pk)
+    assert {
+        key: value(f"wms_documents_{key[0]}_total", doc_type=key[1]) - n
+        for key, n in counted.items()
+    } == {
+        ("posted", "return"): 1,
+        ("cancelled", "return"): 1,
+        ("posted", "shipment"): 1,
+        ("cancelled", "shipment"): 1,
+    }
+    assert value("wms_document_post_failures_total", reason="return_exceeds_shipped") == refused + 1
+
+
 def test_failed_postings_are_counted_by_reason(warehouse, product):
     short = value("wms_document_post_failures_total", reason="insufficient_stock")
     invalid_state = value("wms_document_post_failures_total", reason="invalid_state")
@@ -201,8 +235,10 @@ def test_business_counters_are_at_zero_for_every_known_label_before_any_event(tm
         " print(json.dumps(prometheus_client.generate_latest(registry).decode()))",
         env=project_env(PROMETHEUS_MULTIPROC_DIR=str(directory)),
     )
+    assert "return" in DocType.values
     for doc_type in DocType.values:
         assert f'wms_documents_posted_total{{doc_type="{doc_type}"}} 0.0' in scraped
+        assert f'wms_documents_cancelled_total{{doc_type="{doc_type}"}} 0.0' in scraped
     for reason in POST_FAILURE_REASONS:
         assert f'wms_document_post_failures_total{{reason="{reason}"}} 0.0' in scraped
     assert "wms_stock_movements_total 0.0" in scraped
@@ -212,5 +248,14 @@ def test_business_counters_are_at_zero_for_every_known_label_before_any_event(tm
 
 
 def test_every_reason_a_posting_records_is_known_from_the_start():
-    codes = {e.code for e in (DocumentStateError, EmptyDocument, InsufficientStock)}
+    codes = {
+        e.code
+        for e in (
+            DocumentStateError,
+            EmptyDocument,
+            InsufficientStock,
+            OriginNotPosted,
+            ReturnExceedsShipped,
+        )
+    }
     assert codes | {StockLimitExceeded.code} <= set(POST_FAILURE_REASONS)

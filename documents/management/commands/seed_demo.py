@@ -134,7 +134,18 @@ class Command(BaseCommand):
                     lines=lines,
                 )
                 document_post(document_id=document.pk)
-            # One draft left for staff to try posting themselves, one reserved waiting to ship.
+                if doc_type == DocType.SHIPMENT and lines[0].product_id == milk.pk:
+                    lot_shipment = document
+            # The customer sent back 6 of the milk lot that expires soon, put on a shelf.
+            back = document_create(
+                doc_type=DocType.RETURN,
+                warehouse_id=main.pk,
+                origin_id=lot_shipment.pk,
+                reference=f"{REFERENCE}{len(plan) + 2:03d}",
+                lines=[LineInput(milk.pk, 6, location_id=main_shelves[1].pk, lot="OM-0398")],
+            )
+            document_post(document_id=back.pk)
+            # One draft left for staff to try posting themselves.
             document_create(
                 doc_type=DocType.SHIPMENT,
                 warehouse_id=main.pk,
@@ -146,7 +157,7 @@ class Command(BaseCommand):
                 [LineInput(milk.pk, 6), LineInput(products[2].pk, 5)],
                 [LineInput(products[3].pk, 4), LineInput(products[2].pk, 3)],
             ]
-            for n, lines in enumerate(waiting, start=len(plan) + 2):
+            for n, lines in enumerate(waiting, start=len(plan) + 3):
                 document = document_create(
                     doc_type=DocType.SHIPMENT,
                     warehouse_id=main.pk,

@@ -1,9 +1,12 @@
-/* A new document's form shows what its type uses: the destination only for a transfer, and
- * quantities bounded as the type allows (the server checks the same rules on save). */
+/* A new document's form shows what its type uses: the destination only for a transfer, the
+ * origin only for a return, and quantities bounded as the type allows (the server checks the
+ * same rules on save). */
 'use strict';
 (function() {
     // The smallest quantity a line of each type may have; adjustments are signed.
-    const MIN_QUANTITY = {receipt: 1, shipment: 1, transfer: 1, count: 0, adjustment: null};
+    const MIN_QUANTITY = {
+        receipt: 1, shipment: 1, transfer: 1, count: 0, adjustment: null, 'return': 1,
+    };
 
     function init() {
         const type = document.getElementById('id_doc_type');
@@ -11,9 +14,13 @@
             return;  // a saved document keeps its type; the server renders its fields
         }
         const destination = document.querySelector('.form-row.field-destination_warehouse');
+        const origin = document.querySelector('.form-row.field-origin');
         function fit() {
             if (destination) {
                 destination.hidden = type.value !== 'transfer';
+            }
+            if (origin) {
+                origin.hidden = type.value !== 'return';
             }
             const min = MIN_QUANTITY[type.value];
             document.querySelectorAll('#lines-group input[name$="-quantity"]').forEach((input) => {
