@@ -1,5 +1,6 @@
 """The chaos suite's HTTP client: loopback only, bounded in time, never raising for a status."""
 
+import http.client
 import json
 import time
 import urllib.error
@@ -38,11 +39,14 @@ class Api:
         request = urllib.request.Request(self.base_url + path, data, sent, method=method)
         started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return _answer(response.status, response.headers, response.read(), started)
-        except urllib.error.HTTPError as error:
-            return _answer(error.code, error.headers, error.read(), started)
-        except (TimeoutError, OSError, urllib.error.URLError) as exc:
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return _answer(response.status, response.headers, response.read(), started)
+            except urllib.error.HTTPError as error:
+                return _answer(error.code, error.headers, error.read(), started)
+        # A worker killed while it sends the answer leaves a status line and a cut body
+        # (IncompleteRead): the client has no answer, as if the connection had been reset.
+        except (TimeoutError, OSError, urllib.error.URLError, http.client.HTTPException) as exc:
             return Answer(
                 None, {}, None, time.monotonic() - started, f"{type(exc).__name__}: {exc}"
             )
