@@ -57,3 +57,17 @@ class ShipmentHasReturns(DomainError):
 
     def details(self) -> dict:
         return {"returns": self.returns}
+
+
+class TaskAlreadyConfirmed(DomainError):
+    """Another confirmation of the same pick task came first (a second picker on the list)."""
+
+    code = "task_already_confirmed"
+
+    def __init__(self, message: str, *, quantity: int, confirmed_by: str):
+        super().__init__(message)
+        self.quantity = quantity
+        self.confirmed_by = confirmed_by
+
+    def details(self) -> dict:
+        return {"quantity": self.quantity, "confirmed_by": self.confirmed_by}

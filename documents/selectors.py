@@ -197,6 +197,23 @@ def pick_tasks(*, pick_list_id: int) -> list[dict]:
     )
 
 
+def pick_reservations(*, pick_list_id: int) -> list[tuple[int, int, int, int, int | None, int]]:
+    """(document id, line id, location id, product id, lot id, quantity) of every reservation
+    of a pick list's documents, oldest document first. One query."""
+    return list(
+        StockReservation.objects.filter(document__pick_lists=pick_list_id)
+        .order_by("document_id", "document_line_id", "id")
+        .values_list(
+            "document_id",
+            "document_line_id",
+            "quant__location_id",
+            "quant__product_id",
+            "quant__lot_id",
+            "quantity",
+        )
+    )
+
+
 def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str, int]]]:
     """{(location id, product id, lot id): [(document id, number, quantity), ...]}: which of a
     pick list's documents each of its tasks serves, and how much of it. One query."""

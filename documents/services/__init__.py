@@ -22,6 +22,7 @@ from documents.services.permissions import (
     user_can_cancel,
     user_can_post,
 )
+from documents.services.pick_flow import pick_confirm, pick_list_finish, task_key
 from documents.services.picking import pick_list_create
 from documents.services.posting import document_post
 from documents.services.reservations import RESERVABLE, document_reserve, document_unreserve
@@ -46,10 +47,13 @@ __all__ = [
     "document_unreserve",
     "document_update",
     "document_validate",
+    "pick_confirm",
     "pick_list_create",
+    "pick_list_finish",
     "post_permissions",
     "return_create",
     "returnable_lines",
+    "task_key",
     "user_can_cancel",
     "user_can_post",
 ]

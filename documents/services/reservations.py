@@ -123,9 +123,12 @@ def _release(document: Document) -> None:
     StockReservation.objects.filter(document_id=document.pk).delete()
 
 
-def _consume_reservations(document: Document, lines: list[PostingLine], shipped: dict[int, int]):
+def _consume_reservations(
+    document: Document, lines: list[PostingLine], shipped: dict[int, int], picked=None
+):
     """What posting a reserved document does: each line ships up to ``shipped`` (default: all
-    it reserved) from exactly its reserved quants and releases the rest. Returns the changes
+    it reserved) from exactly its reserved quants (at most ``picked`` of each place, when
+    given) and releases the rest. Returns the changes
     and {line id: quantity owed} for the backorder."""
     reservations = _reservations(document)
     held: dict[int, int] = {}
@@ -149,10 +152,14 @@ def _consume_reservations(document: Document, lines: list[PostingLine], shipped:
         roots = _roots(document, lines)
         destination = document.destination_warehouse_id
         targets = {line.id: line.destination_location_id or roots[destination] for line in lines}
+    picked = dict(picked) if picked is not None else None
     remaining = dict(to_ship)
     changes = []
     for line, w, loc, p, lot, serial, n in reservations:
         ship = min(remaining[line], n)
+        if picked is not None:
+            ship = min(ship, picked.get((line, loc, lot), 0))
+            picked[(line, loc, lot)] = picked.get((line, loc, lot), 0) - ship
         remaining[line] -= ship
         changes.append(StockChange(w, loc, p, lot, -ship, line, is_serial=serial, reserved=-n))
         if destination is not None and ship:
