@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from documents.models import DocType, Document, Status
 from documents.selectors import lines_with_book, lines_with_count_result
 from inventory.barcodes import barcode_svg
+from inventory.selectors import line_moves
 
 TITLES = {
     DocType.RECEIPT: "Goods received",
@@ -33,14 +34,34 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
     else:
         lines = lines.select_related("product")
     blind = is_count and request.GET.get("blind") == "1"
-    rows = [
-        {
+    moved = document.status == Status.POSTED and not is_count
+    moves = line_moves(document_id=document.pk) if moved else {}
+    signed = document.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
+    rows = []
+    for line in lines:
+        row = {
             "line": line,
             "code": barcode_svg(line.product.barcode or line.product.sku, text=False),
             "book": None if blind or not is_count else line.book,
+            "ordered": line.quantity,
         }
-        for line in lines
-    ]
+        if not moved:
+            rows.append(row | {"quantity": line.quantity, "lot": line.lot})
+            continue
+        # A posted paper prints what the ledger moved, one row per lot and shelf; a line that
+        # moved nothing (a pick found none) prints 0.
+        for n, move in enumerate(moves.get(line.pk) or [None]):
+            quantity = move.quantity if move else 0
+            rows.append(
+                row
+                | {
+                    "quantity": f"{quantity:+d}" if signed else abs(quantity),
+                    "lot_code": move.lot if move else "",
+                    "expires_on": move.expires_on if move else None,
+                    "location": move.location if move else "",
+                    "first": n == 0,
+                }
+            )
     return TemplateResponse(
         request,
         "admin/documents/document/paper.html",
@@ -54,5 +75,6 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
             "is_count": is_count,
             "posted_count": posted_count,
             "blind": blind,
+            "moved": moved,
         },
     )

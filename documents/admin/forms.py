@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils.html import format_html_join
 
 from documents.admin.common import _without_related_links
 from documents.admin.picking import shipped_input
@@ -22,6 +23,7 @@ from documents.services import (
     user_can_post,
 )
 from inventory.models import Product
+from inventory.selectors import line_moves
 
 
 class DocumentForm(forms.ModelForm):
@@ -203,7 +205,7 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped")
+    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "moved")
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
@@ -230,6 +232,12 @@ class LineInline(admin.TabularInline):
                 self.typed = request.GET.dict()
                 shipped = ("shipped",) if may_post else ()
                 return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
+            if obj.status == Status.POSTED:
+                # What the ledger says left or arrived, lot and shelf: a short pick shipped
+                # less than the line's ordered quantity.
+                self.moves = line_moves(document_id=obj.pk)
+                self.signed = obj.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
+                return ("product", "quantity", "moved", "unit", *where)
             return ("product", "quantity", "unit", *where)
         if obj.doc_type == DocType.COUNT:
             # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
@@ -246,6 +254,26 @@ class LineInline(admin.TabularInline):
     @admin.display(description="difference")
     def difference(self, line):
         return f"{line.difference:+d}" if line.difference else "0"
+
+    @admin.display(description="moved")
+    def moved(self, line):
+        moves = self.moves.get(line.pk, [])
+        if not moves:
+            return "0"
+        return format_html_join(
+            "",
+            '<div class="move"><b>{}</b> {}{}</div>',
+            (
+                (
+                    f"{m.quantity:+d}" if self.signed else abs(m.quantity),
+                    m.location,
+                    f" · lot {m.lot}" + (f" (expires {m.expires_on})" if m.expires_on else "")
+                    if m.lot
+                    else "",
+                )
+                for m in moves
+            ),
+        )
 
     @admin.display(description="reserved")
     def reserved(self, line):
