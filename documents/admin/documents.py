@@ -1,5 +1,6 @@
 """The documents screen. Every write goes through documents.services, as in the API."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import ValidationError
@@ -118,7 +119,10 @@ class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, a
     class Media:
         js = (
             "admin/js/jquery.init.js",
+            "documents/scan_feedback.js",
             "documents/scan_entry.js",
+            "documents/scan_guard.js",
+            "documents/post_confirm.js",
             "documents/document_form.js",
             "documents/responsive.js",
         )
@@ -298,4 +302,5 @@ class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, a
         context["can_cancel"] = bool(
             obj and obj.status != Status.CANCELLED and user_can_cancel(user)
         )
+        context["quantity_limit"] = settings.QUANTITY_CONFIRM_ABOVE
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -122,6 +122,11 @@
             status.classList.toggle('scan-error', !ok);
             status.classList.toggle('scan-ok', ok);
             box.classList.toggle('scan-failed', !ok);
+            if (!ok && box.wmsAlert) {
+                box.wmsAlert(text);  // scan_guard.js: kept until acknowledged, with a buzz
+            } else if (ok && window.wmsScan) {
+                window.wmsScan.good();
+            }
         }
 
         function docType() {
@@ -286,6 +291,10 @@
                 box.dataset.pending = pending;
             });
         }
+
+        // A scan that landed in another field of the form, handed over by scan_guard.js.
+        box.addEventListener('wms:scan', (event) => enqueue(event.detail.code));
+        box.wmsSay = say;
 
         input.addEventListener('keydown', (event) => {
             if (event.key === 'Enter') {
