@@ -3,9 +3,9 @@
  * A keyboard-wedge scanner types a whole code in a few milliseconds and ends it with Enter.
  * Typed into any field but the scan input (a line's quantity, a select's type-ahead, a
  * picker's search), it would become that field's value: a quantity of 4006381333948, a
- * receipt turned into a shipment. Here a burst of keys (4 or more, BURST_MS apart on average,
- * on average, then Enter) in another field is taken out of it again — the field gets back the value it had
- * before the burst — handed to the scan input as a scan, and said until acknowledged. A
+ * receipt turned into a shipment. Here a burst of keys (4 or more, BURST_MS apart on
+ * average, then Enter) in another field is taken out of it again — the field gets back the
+ * value it had before the burst — handed to the scan input as a scan, and said until acknowledged. A
  * GTIN-like number (8 digits or more) put in a quantity by any means is treated the same.
  *
  * Focus starts in the scan input on a new document's form and comes back to it after a
