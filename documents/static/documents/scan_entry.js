@@ -233,6 +233,15 @@
             ].filter(Boolean).join(', ');
             say(`${scan.product.sku} — ${scan.product.name}: ${quantityInput(row).value} ` +
                 `${scan.product.unit_display}${extra ? ` (${extra})` : ''}`, true);
+            if (scan.product.tracking !== 'none' && !lot && needsLot()) {
+                say(`${scan.product.sku} is tracked by ${scan.product.tracking}: scan its GS1 ` +
+                    `code with the ${scan.product.tracking}, or type it on the line.`, false);
+            }
+        }
+
+        // Types that put stock at one lot: a tracked product's line must name it.
+        function needsLot() {
+            return ['receipt', 'adjustment', 'count', 'return'].includes(docType());
         }
 
         function fillNew(row, scan, lot) {
