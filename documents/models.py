@@ -69,6 +69,8 @@ class Document(models.Model):
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
+    # A blind count: its counters never see a book quantity, on screen or on paper.
+    blind = models.BooleanField(default=False)
     # Indexed through ix_documents_created_by_created_at, which leads with this column.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +121,10 @@ class Document(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(doc_type__in=DocType.values), name="check_documents_doc_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(blind=False) | Q(doc_type="count"),
+                name="check_documents_blind_only_counts",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="check_documents_status_valid"

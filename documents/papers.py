@@ -33,7 +33,8 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
         lines = lines_with_book(lines)  # the quant's quantity today
     else:
         lines = lines.select_related("product")
-    blind = is_count and request.GET.get("blind") == "1"
+    # A blind count's papers never show the book (nor the difference, which would tell it).
+    blind = is_count and (document.blind or request.GET.get("blind") == "1")
     moved = document.status == Status.POSTED and not is_count
     moves = line_moves(document_id=document.pk) if moved else {}
     signed = document.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)

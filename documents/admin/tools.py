@@ -31,6 +31,14 @@ SHORT_SHOWN = 500
 
 
 class StartCountForm(forms.Form):
+    # Blind first and the location last: a scanned location ends with Enter, which submits,
+    # so whatever is to be chosen must be chosen before the scan.
+    blind = forms.BooleanField(
+        required=False,
+        label="Blind count",
+        help_text="The counters see no book quantity: every line starts at 0 and the count "
+        "sheets print without the book column; the count remembers it.",
+    )
     warehouse = forms.ModelChoiceField(
         Warehouse.objects.filter(is_active=True).order_by("code"),
         required=False,
@@ -41,12 +49,6 @@ class StartCountForm(forms.Form):
         required=False,
         help_text="…or a location and everything below it: its path (MAIN/A) or barcode, "
         "typed or scanned.",
-    )
-    blind = forms.BooleanField(
-        required=False,
-        label="Blind count",
-        help_text="The counters see no book quantity: every line starts at 0 and the count "
-        "sheet prints without the book column.",
     )
 
     def clean(self):
@@ -114,6 +116,7 @@ def start_count_view(model_admin, request):
                 lines=lines,
                 reference=f"{'Blind count' if blind else 'Count'} of {what}",
                 created_by=request.user,
+                blind=blind,
             )
             model_admin.message_user(
                 request,
