@@ -303,4 +303,8 @@ class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, a
             obj and obj.status != Status.CANCELLED and user_can_cancel(user)
         )
         context["quantity_limit"] = settings.QUANTITY_CONFIRM_ABOVE
+        # Said on the page rather than found out: who may post what this user cannot.
+        context["posted_by_manager"] = bool(
+            obj and not may_post and obj.status in (Status.DRAFT, Status.RESERVED)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -90,7 +90,9 @@ def start_count_view(model_admin, request):
     """A draft count of every quant in stock in a warehouse or below a location, each line
     naming the quant's location and lot, pre-filled with its book quantity or blind (0)."""
     if not user_can_post(request.user, DocType.COUNT):
-        raise PermissionDenied
+        # Said on the documents list, not as a bare 403 page.
+        messages.error(request, "Counts are started and posted by a warehouse manager.")
+        return redirect("admin:documents_document_changelist")
     form = StartCountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         place = form.cleaned_data.get("place")
