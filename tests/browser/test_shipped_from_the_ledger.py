@@ -29,6 +29,7 @@ def test_a_short_picked_shipment_shows_and_prints_what_shipped(page, live_server
     moved = page.locator("#lines-group td.field-moved").all_inner_texts()
     assert moved == ["3 MAIN/A/01 · lot L1 (expires 2027-01-31)", "3 MAIN/B/01"]
     if width == 1366:
+        page.locator("#lines-group").scroll_into_view_if_needed()
         doc_screenshot(page, "desk-posted-short-pick")
 
     page.goto(f"{live_server.url}/admin/documents/document/{first.pk}/paper/")
