@@ -162,10 +162,13 @@ class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, a
 
     @admin.display(description="quants moved")
     def moved(self, document):
-        """Each ledger row of the document: which line moved what out of or into which quant."""
+        """Each ledger row of the document: which line moved what out of or into which quant.
+        Lines are numbered as the page lists them (1, 2, ...), not by their database ids."""
+        order = document.lines.order_by("pk").values_list("pk", flat=True)
+        position = {pk: n for n, pk in enumerate(order, start=1)}
         rows = [
             (
-                m.document_line_id,
+                position.get(m.document_line_id, "?"),
                 m.product.sku,
                 change_link("warehouses_location", m.location_id, m.location.full_path),
                 m.lot.code if m.lot else "—",

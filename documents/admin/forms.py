@@ -205,7 +205,7 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "moved")
+    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "line_moved")
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
@@ -237,7 +237,7 @@ class LineInline(admin.TabularInline):
                 # less than the line's ordered quantity.
                 self.moves = line_moves(document_id=obj.pk)
                 self.signed = obj.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
-                return ("product", "quantity", "moved", "unit", *where)
+                return ("product", "quantity", "line_moved", "unit", *where)
             return ("product", "quantity", "unit", *where)
         if obj.doc_type == DocType.COUNT:
             # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
@@ -255,8 +255,14 @@ class LineInline(admin.TabularInline):
     def difference(self, line):
         return f"{line.difference:+d}" if line.difference else "0"
 
+    @admin.display(description="expires on")
+    def expires_on(self, line):
+        # Shown when the line is read-only (posted): the expiry its lot has; a draft's form
+        # has its own field of that name.
+        return line.lot.expires_on if line.lot_id and line.lot.expires_on else "—"
+
     @admin.display(description="moved")
-    def moved(self, line):
+    def line_moved(self, line):
         moves = self.moves.get(line.pk, [])
         if not moves:
             return "0"

@@ -26,7 +26,7 @@ def test_a_short_picked_shipment_shows_and_prints_what_shipped(page, live_server
     page.wait_for_selector(".messagelist")
     assert Document.objects.get(pk=first.pk).status == "posted"
 
-    moved = page.locator("#lines-group td.field-moved").all_inner_texts()
+    moved = page.locator("#lines-group td.field-line_moved").all_inner_texts()
     assert moved == ["3 MAIN/A/01 · lot L1 (expires 2027-01-31)", "3 MAIN/B/01"]
     if width == 1366:
         page.locator("#lines-group").scroll_into_view_if_needed()

@@ -50,8 +50,8 @@
     }
 
     function init() {
+        const asking = new Set();
         document.querySelectorAll('button.post-document').forEach((button) => {
-            const own = button.closest('form#post-document-form');
             const ask = (event) => {
                 button.dataset.asked = postQuestion(button);
                 if (!window.confirm(button.dataset.asked)) {
@@ -59,11 +59,30 @@
                     event.stopImmediatePropagation();
                 }
             };
-            if (own) {
-                own.addEventListener('submit', ask);
-            } else {
+            const own = button.form && button.form.id === 'post-document-form' ? button.form : null;
+            if (own && !asking.has(own)) {
+                asking.add(own);  // one question per submit, whichever of its buttons
+                own.addEventListener('submit', (event) => {
+                    const by = event.submitter && event.submitter.classList.contains('post-document') ?
+                        event.submitter : button;
+                    by.dataset.asked = postQuestion(by);
+                    if (!window.confirm(by.dataset.asked)) {
+                        event.preventDefault();
+                    }
+                });
+            } else if (!own) {
                 button.addEventListener('click', ask);
             }
+        });
+        // Enter in a shipped quantity goes to the next one; it never submits the Post form.
+        document.addEventListener('keydown', (event) => {
+            if (event.key !== 'Enter' || !event.target.classList.contains('shipped-input')) {
+                return;
+            }
+            event.preventDefault();
+            const all = Array.from(document.querySelectorAll('input.shipped-input'));
+            const next = all[all.indexOf(event.target) + 1];
+            (next || event.target).focus();
         });
         const box = document.getElementById('scan-entry');
         const form = box && box.closest('form');
