@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_shipped_quantities_are_entered_and_posted_at_the_bottom(
     page,
     live_server,
-    reserved_shipment,
-    width,  # noqa: F811
+    reserved_shipment,  # noqa: F811 (the fixture imported above)
+    width,
 ):
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, staff_user("Warehouse clerk"))

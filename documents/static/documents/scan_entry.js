@@ -149,6 +149,12 @@
             const place = {id: String(scan.location), path: scan.location_path,
                 warehouse: String(scan.warehouse)};
             const source = warehouse ? warehouse.value : '';
+            if (!source && warehouse && !place.path.includes('/')) {
+                // A warehouse's own code (its root location) chooses the document's warehouse.
+                choose(warehouse, place.warehouse, place.path);
+                say(`Warehouse: ${place.path}`, true);
+                return;
+            }
             if (!source) {
                 say(`Not used: choose the document's warehouse before scanning ${place.path}.`, false);
                 return;

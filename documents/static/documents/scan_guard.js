@@ -63,7 +63,7 @@
                 field.dispatchEvent(new Event('change', {bubbles: true}));
             }
             if (window.django && window.django.jQuery && field.classList.contains('select2-search__field')) {
-                window.django.jQuery(form).find('select').select2('close');
+                window.django.jQuery(form).find('select.select2-hidden-accessible').select2('close');
             }
             input.focus();
             box.dispatchEvent(new CustomEvent('wms:scan', {detail: {code}}));
@@ -94,6 +94,26 @@
                 const caught = burst;
                 burst = null;
                 handOver(field, caught.code, caught.before);
+            }
+        }, true);
+
+        // Enter in a picker's search chooses the option that is exactly what was typed, or
+        // nothing: the highlighted row may be from before the filtered results arrived.
+        document.addEventListener('keydown', (event) => {
+            const search = event.target;
+            if (event.key !== 'Enter' || !search.classList.contains('select2-search__field')) {
+                return;
+            }
+            const typed = search.value.trim().toLowerCase();
+            const row = document.querySelector('.select2-results__option--highlighted');
+            const text = row ? row.textContent.trim().toLowerCase() : '';
+            const exact = !typed || text === typed || text.startsWith(`${typed} — `);
+            if (!exact || document.querySelector('.select2-results__option.loading-results')) {
+                event.preventDefault();
+                event.stopImmediatePropagation();
+                if (box.wmsSay) {
+                    box.wmsSay(`Nothing chosen: no option is exactly "${search.value.trim()}" yet.`, true);
+                }
             }
         }, true);
 
