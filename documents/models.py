@@ -70,7 +70,7 @@ class Document(models.Model):
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
     # A blind count: its counters never see a book quantity, on screen or on paper.
-    blind = models.BooleanField(default=False)
+    blind = models.BooleanField(default=False, db_default=False)  # raw inserts too
     # Indexed through ix_documents_created_by_created_at, which leads with this column.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
