@@ -71,7 +71,7 @@ def _case_blind(code: str) -> Scan | None:
     if products:
         return None
     warehouse_code, slash, path = code.partition("/")
-    by_path = Q(warehouse__code__iexact=warehouse_code, path__iexact=path) if slash else Q()
+    by_path = Q(warehouse__code__iexact=warehouse_code, path__iexact=path) if path else Q()
     locations = list(
         Location.objects.filter(Q(barcode__iexact=code) | by_path).select_related("warehouse")[:2]
     )
