@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.selectors import stock_mismatches
+from inventory.reconcile import stock_mismatches
 
 
 class Command(BaseCommand):
