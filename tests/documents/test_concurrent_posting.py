@@ -7,7 +7,7 @@ from documents.models import Document, Status
 from documents.services import document_post
 from inventory.exceptions import InsufficientStock
 from inventory.models import Inventory, StockMovement, WarehouseInventory
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 from tests.concurrency import run_concurrently
 from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory, WarehouseFactory

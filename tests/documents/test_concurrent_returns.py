@@ -5,7 +5,7 @@ import pytest
 from documents.exceptions import ReturnExceedsShipped, ShipmentHasReturns
 from documents.models import Document, Status
 from documents.services import LineInput, document_cancel, document_post
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 from tests.concurrency import run_concurrently
 from tests.conftest import draft_return, held, post_lines
 from tests.factories import ProductFactory, WarehouseFactory

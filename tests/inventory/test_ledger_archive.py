@@ -12,8 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from inventory.closings import LedgerArchive, LedgerClosing
 from inventory.models import StockMovement
 from inventory.partitions import ARCHIVE_SCHEMA
-from inventory.reconcile import stock_mismatches
-from inventory.selectors import movement_balances, quant_list, stock_as_of, stock_list
+from inventory.selectors import (
+    movement_balances,
+    quant_list,
+    stock_as_of,
+    stock_list,
+    stock_mismatches,
+)
 from tests.inventory.load_data import SMALL
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

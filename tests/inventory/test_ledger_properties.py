@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from documents.services import LineInput, document_cancel, document_create, document_post
 from inventory.exceptions import InsufficientStock
 from inventory.models import Lot, Quant
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 from tests.factories import ProductFactory, WarehouseFactory
 from warehouses.services import location_create
 

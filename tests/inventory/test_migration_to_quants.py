@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

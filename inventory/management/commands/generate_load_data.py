@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from inventory import loadgen_ledger, loadgen_steps, loadgen_sums
 from inventory.loadgen import Sizes, start_of
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 from wms.db import maintenance_wait
 
 FLAGS = {

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from inventory.reconcile import stock_mismatches
+from inventory.selectors import stock_mismatches
 from wms.db import maintenance_wait
 
 

@@ -1,6 +1,6 @@
-"""reconcile_stock: every place where quants, the ledger, its balances, the stock rows and the
-totals disagree. Once the ledger is closed at a cut (inventory/closings.py), each quant's
-closing balance opens its attached history."""
+"""The stock check: every place where quants, the ledger, the stock rows and the totals disagree.
+Once the ledger is closed at a cut (inventory/closings.py), each quant's closing balance opens
+its attached history."""
 
 from dataclasses import dataclass
 
