@@ -34,8 +34,9 @@ from warehouses.models import Warehouse  # noqa: E402
 WAREHOUSES, PRODUCTS, LINES, OPENING = 10, 10_000, 10, 10_000_000
 
 
-def set_up() -> tuple[list[int], list[int]]:
-    call_command("migrate", verbosity=0)
+def set_up(migrate: bool = True) -> tuple[list[int], list[int]]:
+    if migrate:
+        call_command("migrate", verbosity=0)
     if Warehouse.objects.filter(code__startswith="BENCH-").count() < WAREHOUSES:
         warehouses = Warehouse.objects.bulk_create(
             Warehouse(code=f"BENCH-{i:02d}", name=f"Bench {i}") for i in range(WAREHOUSES)
@@ -151,11 +152,16 @@ def main():
         default=ROOT.parent / "shared" / "bench",
         help="folder with limit_schema.sql, limit_post.sql, limit_post_hot.sql",
     )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="Measure the schema as it is (e.g. migrated back to a plain ledger to compare).",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures PostgreSQL.")
 
-    warehouses, products = set_up()
+    warehouses, products = set_up(migrate=not args.no_migrate)
     url = libpq_url()
     with_limit = shutil.which("pgbench") and (args.limit_dir / "limit_schema.sql").exists()
     if with_limit:

@@ -106,6 +106,7 @@ def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
         "wms-purge-idempotency-keys",
         "wms-prune-posting-failures",
         "wms-reconcile-stock",
+        "wms-ledger-partitions",
         "wms-purge-webhook-events",
         "wms-clear-oauth-tokens",
         "wms-emit-lot-events",

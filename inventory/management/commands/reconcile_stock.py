@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from inventory.selectors import stock_mismatches
+from wms.db import maintenance_wait
 
 
 class Command(BaseCommand):
@@ -12,7 +14,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        mismatches = stock_mismatches()
+        # A whole ledger is read: tens of seconds at ten million rows (docs/operations.md).
+        with maintenance_wait():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
+            mismatches = stock_mismatches()
         for mismatch in mismatches:
             self.stderr.write(f"MISMATCH {mismatch.kind}: {mismatch}")
         if mismatches:
