@@ -30,6 +30,7 @@ from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, BooleanFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
+from wms.validators import BARCODE_CHARACTERS, scannable_code
 
 
 class WarehouseSerializer(ModelSerializer):
@@ -115,7 +116,14 @@ class LocationCreateSerializer(serializers.Serializer):
         max_length=32, validators=[NO_SLASH], help_text="Unique among its siblings; no '/'."
     )
     name = StrictCharField(max_length=200, allow_blank=True, default="")
-    barcode = StrictCharField(max_length=64, allow_null=True, allow_blank=True, default=None)
+    barcode = StrictCharField(
+        max_length=64,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        validators=[scannable_code],
+        help_text=f"Printed as Code 128: {BARCODE_CHARACTERS}.",
+    )
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, default=0)
     is_active = StrictBooleanField(default=True)
 
@@ -129,7 +137,12 @@ class LocationUpdateSerializer(serializers.Serializer):
     code = StrictCharField(max_length=32, validators=[NO_SLASH], required=False)
     name = StrictCharField(max_length=200, allow_blank=True, required=False)
     barcode = StrictCharField(
-        max_length=64, allow_null=True, allow_blank=True, required=False
+        max_length=64,
+        allow_null=True,
+        allow_blank=True,
+        required=False,
+        validators=[scannable_code],
+        help_text=f"Printed as Code 128: {BARCODE_CHARACTERS}.",
     )
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
     is_active = StrictBooleanField(required=False)
