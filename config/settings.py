@@ -42,8 +42,8 @@ INSTALLED_APPS = [
 ]
 
 # --- Platform apps --------------------------------------------------------------------------------
-# django_prometheus: request and query metrics; authtoken: staff tokens may read /metrics.
-INSTALLED_APPS += ["django_prometheus", "rest_framework.authtoken"]
+# django_prometheus: request and query metrics.
+INSTALLED_APPS += ["django_prometheus"]
 # --- end platform apps ----------------------------------------------------------------------------
 
 MIDDLEWARE = [
@@ -266,7 +266,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes an anonymous request a 401, not a
     # 403. Sessions serve the browsable API to staff logged in to the admin.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wms.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["wms.permissions.ModelPermissions"],

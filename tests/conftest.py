@@ -2,13 +2,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from documents.roles import CLERK, MANAGER, sync_roles
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, Quant, WarehouseInventory
 from tests.factories import PASSWORD, ProductFactory, UserFactory, WarehouseFactory
+from wms.models import ApiToken
+from wms.tokens import api_token_create, token_digest
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -127,9 +128,19 @@ def api_client(user=None) -> APIClient:
     """A client that authenticates as ``user`` with its API token (anonymous without one)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
+
+
+_keys: dict[int, str] = {}  # user id -> its key, for as long as the user's token is that one
+
+
+def api_key(user) -> str:
+    """The API key of ``user``: made once, then the same for every client of the user."""
+    key = _keys.get(user.pk)
+    if key is None or not ApiToken.objects.filter(user=user, digest=token_digest(key)).exists():
+        key = _keys[user.pk] = api_token_create(user=user)
+    return key
 
 
 def staff_user(role: str):

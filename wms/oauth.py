@@ -11,9 +11,10 @@ onto the permissions the endpoints already check, so a token can do what both al
 
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.scopes import SettingsScopes
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
+
+from wms.tokens import HashedTokenAuthentication
 
 READ, WRITE, POST = "read", "write", "post"
 SCOPES = (READ, WRITE, POST)
@@ -61,7 +62,7 @@ def sent_bearer(request) -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
-class TokenOrBearerAuthentication(TokenAuthentication):
+class TokenOrBearerAuthentication(HashedTokenAuthentication):
     """DRF's API tokens. A 401 challenges with the scheme of what was sent: DRF takes the
     challenge from the first authentication class, which would tell an OAuth2 client whose
     Bearer token was refused to send a `Token` instead."""

@@ -99,7 +99,7 @@ def world(cluster, tmp_path_factory):
     return run_snippet(
         """
 from django.contrib.auth.models import Group, Permission
-from rest_framework.authtoken.models import Token
+from wms.tokens import api_token_create
 from documents.roles import CLERK, MANAGER, sync_roles
 from django.contrib.auth import get_user_model
 from inventory.models import Product
@@ -110,7 +110,7 @@ tokens = {}
 for name, group in (("chaos-manager", MANAGER), ("chaos-clerk", CLERK)):
     user = User.objects.create_user(name, password="chaos-pw-" + name, is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    tokens[name] = Token.objects.create(user=user).key
+    tokens[name] = api_token_create(user=user)
 warehouses = [Warehouse.objects.create(code=f"W{i}", name=f"Warehouse {i}").pk for i in (1, 2)]
 products = [Product.objects.create(sku=f"P{i:03}", name=f"Product {i}").pk for i in range(12)]
 print(json.dumps({"manager": tokens["chaos-manager"], "clerk": tokens["chaos-clerk"],
