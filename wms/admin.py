@@ -33,7 +33,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         request.api_key = api_token_create(user=form.cleaned_data["user"])
         made = ApiToken.objects.get(user=form.cleaned_data["user"])
         obj.pk, obj.digest, obj.prefix, obj.created_at = (
-            made.pk, made.digest, made.prefix, made.created_at
+            made.pk,
+            made.digest,
+            made.prefix,
+            made.created_at,
         )
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -33,9 +33,7 @@ class HashedTokenAuthentication(TokenAuthentication):
     """DRF's `Authorization: Token <key>`, looked up by the key's digest."""
 
     def authenticate_credentials(self, key):
-        token = (
-            ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
-        )
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
         if token is None:
             raise AuthenticationFailed("Invalid token.")
         if not token.user.is_active:
