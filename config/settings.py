@@ -428,6 +428,9 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
 WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24)
 # Seconds an idle `manage.py webhook_worker` waits before looking for due deliveries again.
 WEBHOOK_WORKER_POLL_SECONDS = env.float("WEBHOOK_WORKER_POLL_SECONDS", default=1)
+# Subscriptions one webhook worker sends to at once, each in its own thread and database
+# connection (count them in the pool budget): a receiver that hangs holds up only its own lane.
+WEBHOOK_CONCURRENCY = env.int("WEBHOOK_CONCURRENCY", default=4)
 # Days ahead `manage.py emit_lot_events` looks for lots with stock about to expire (lot.expiring).
 WEBHOOK_LOT_EXPIRING_DAYS = env.int("WEBHOOK_LOT_EXPIRING_DAYS", default=30)
 # --- end webhooks ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from integrations.delivery import deliver_due
+from integrations.lanes import Lanes
 
 logger = logging.getLogger("integrations.worker")
 
@@ -14,7 +15,9 @@ logger = logging.getLogger("integrations.worker")
 class Command(BaseCommand):
     help = (
         "Deliver the webhook outbox: POST every due event to its subscriptions, retrying "
-        "failures. Run as many as needed, anywhere; --once delivers what is due and exits."
+        "failures, each subscription in its own lane (WEBHOOK_CONCURRENCY at once), so a slow "
+        "receiver delays no other. Run as many as needed, anywhere; --once delivers what is "
+        "due, one at a time, and exits."
     )
 
     def add_arguments(self, parser):
@@ -33,18 +36,20 @@ class Command(BaseCommand):
         self._stopping = False
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop)
-        logger.info("Webhook worker started")
+        lanes = Lanes(concurrency=settings.WEBHOOK_CONCURRENCY)
+        logger.info("Webhook worker started (%d lanes)", settings.WEBHOOK_CONCURRENCY)
         while not self._stopping:
             try:
-                attempted = deliver_due(limit=batch)
+                started = lanes.tick(limit=batch)
             except DatabaseError:
                 logger.exception("Webhook worker: the database is unavailable; retrying")
                 close_old_connections()
-                attempted = 0
-            if not attempted:
+                started = 0
+            if not started:
                 time.sleep(settings.WEBHOOK_WORKER_POLL_SECONDS)
+        lanes.shutdown()
         logger.info("Webhook worker stopped")
 
     def _stop(self, signum, frame):
-        # Finish the batch in hand (its leases would otherwise have to run out), then exit.
+        # Finish the lanes in hand (their leases would otherwise have to run out), then exit.
         self._stopping = True
