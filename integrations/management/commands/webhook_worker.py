@@ -1,6 +1,7 @@
 import logging
 import signal
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -25,8 +26,13 @@ class Command(BaseCommand):
             "--once", action="store_true", help="Deliver everything due now, then exit."
         )
         parser.add_argument("--batch", type=int, default=20, help="Deliveries claimed at once.")
+        parser.add_argument(
+            "--heartbeat",
+            type=Path,
+            help="A file touched at every turn of the loop, for a container's healthcheck.",
+        )
 
-    def handle(self, *args, once, batch, **options):
+    def handle(self, *args, once, batch, heartbeat, **options):
         if once:
             total = 0
             while attempted := deliver_due(limit=batch):
@@ -39,6 +45,8 @@ class Command(BaseCommand):
         lanes = Lanes(concurrency=settings.WEBHOOK_CONCURRENCY)
         logger.info("Webhook worker started (%d lanes)", settings.WEBHOOK_CONCURRENCY)
         while not self._stopping:
+            if heartbeat:
+                heartbeat.touch()
             try:
                 started = lanes.tick(limit=batch)
             except DatabaseError:
