@@ -4,9 +4,10 @@
 
 The first run builds the data set-based in SQL (no posting): one warehouse, 100 locations and
 1,000 products by default (--locations, --products), a quant for each pair, and --rows ledger
-rows spread over them in time order, with balance_after as the engine writes it. Then it times, each --repeat times and reports the
-median: the first page of /quants/?as_of= (50 rows), the same filtered by product, by
-location, and a product's /stock/?as_of= row, each at an instant in the middle of history.
+rows spread over them in time order, with balance_after as the engine writes it. Then it
+times, each --repeat times and reports the median: the first page of /quants/?as_of= (50
+rows), the same filtered by product, by location, and a product's /stock/?as_of= row, each at
+an instant in the middle of history.
 """
 
 import argparse

@@ -42,8 +42,7 @@ def set_up(warehouse_count: int, product_count: int) -> tuple[list[int], list[in
             Warehouse(code=f"BENCH-{i:02d}", name=f"Bench {i}") for i in range(warehouse_count)
         )
         products = Product.objects.bulk_create(
-            Product(sku=f"BENCH-{i:05d}", name=f"Bench product {i}")
-            for i in range(product_count)
+            Product(sku=f"BENCH-{i:05d}", name=f"Bench product {i}") for i in range(product_count)
         )
         started = time.perf_counter()
         for w in warehouses:

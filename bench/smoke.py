@@ -23,8 +23,16 @@ RUNS = {
     "dashboard_reads.py": ["--ledger", "2000", "--days", "3", "--repeat", "1"],
     "import_products.py": ["--rows", "200"],
     "post_throughput.py": [
-        "--clients", "2", "--seconds", "1", "--modes", "uniform", "--warehouses", "2",
-        "--products", "50",
+        "--clients",
+        "2",
+        "--seconds",
+        "1",
+        "--modes",
+        "uniform",
+        "--warehouses",
+        "2",
+        "--products",
+        "50",
     ],
     "webhook_delivery.py": ["--events", "20", "--workers", "1,2"],
 }
