@@ -289,6 +289,13 @@ def post_picked(request, document):
         for n, (pk, reserved, sku) in enumerate(lines, start=1)
         if pk in typed and (problem := shipped_problem(typed[pk], reserved))
     ]
+    # A field naming no line of this document (a stale or forged form) is said, not posted.
+    strangers = sorted(set(typed) - {pk for pk, _, _ in lines})
+    problems += [
+        f"the form names line id {pk}, which is not on {document.number}" for pk in strangers
+    ]
+    for pk in strangers:
+        del typed[pk]
     if problems:
         messages.error(request, f"{document.number} was not posted: {'; '.join(problems)}")
         query = urlencode({SHIPPED_FIELD.format(pk): text for pk, text in typed.items()})

@@ -1,0 +1,63 @@
+"""Edges of picking and posting what was picked: a forged admin form is a message, shipping
+nothing at all is refused with what to do instead."""
+
+import pytest
+
+from documents.models import Document, Status
+from documents.services import document_reserve
+from inventory.models import StockMovement
+from tests.conftest import make_document, post
+from tests.documents.admin_helpers import messages_of, post_url
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reserved_shipment(warehouse):
+    pen, cup = ProductFactory(sku="PEN"), ProductFactory(sku="CUP")
+    post("receipt", warehouse, [(pen, 10), (cup, 10)])
+    return document_reserve(
+        document_id=make_document("shipment", warehouse, [(pen, 5), (cup, 2)]).pk
+    )
+
+
+@pytest.mark.parametrize("value", ["abc", "3", ""])
+def test_a_forged_shipped_field_for_a_line_not_on_the_document_is_a_message(
+    clerk_client, reserved_shipment, value
+):
+    pen, cup = reserved_shipment.lines.order_by("pk")
+    stranger = pen.pk + cup.pk + 1000
+    response = clerk_client.post(
+        post_url(reserved_shipment),
+        {f"shipped-{pen.pk}": "5", f"shipped-{stranger}": value},
+        follow=True,
+    )
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert f"line id {stranger}, which is not on {reserved_shipment.number}" in message
+    assert Document.objects.get(pk=reserved_shipment.pk).status == Status.RESERVED
+
+
+def test_shipping_nothing_on_every_line_is_refused_with_unreserve_said(
+    clerk_api, reserved_shipment
+):
+    lines = [{"line": line.pk, "quantity": 0} for line in reserved_shipment.lines.all()]
+    answer = clerk_api.post(
+        f"/api/v1/documents/{reserved_shipment.pk}/post/", {"lines": lines}, format="json"
+    )
+    assert answer.status_code == 400
+    assert "Unreserve the document instead" in answer.json()["errors"]["lines"][0]
+    assert Document.objects.get(pk=reserved_shipment.pk).status == Status.RESERVED
+    assert not StockMovement.objects.filter(document=reserved_shipment).exists()
+    assert not Document.objects.filter(backorder_of=reserved_shipment).exists()
+
+
+def test_shipping_nothing_on_one_line_still_posts(clerk_api, reserved_shipment):
+    pen, cup = reserved_shipment.lines.order_by("pk")
+    answer = clerk_api.post(
+        f"/api/v1/documents/{reserved_shipment.pk}/post/",
+        {"lines": [{"line": pen.pk, "quantity": 5}, {"line": cup.pk, "quantity": 0}]},
+        format="json",
+    )
+    assert answer.status_code == 200 and answer.json()["backorder"]
