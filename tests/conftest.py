@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -17,6 +19,16 @@ postgres_only = pytest.mark.skipif(
     not ON_POSTGRES,
     reason="needs PostgreSQL (row locks, constraints, timeouts); set DATABASE_URL to run it",
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own on PostgreSQL (test_<name>_<pid>): two runs on one
+    machine with the same DATABASE_URL would otherwise create, use and drop the same one."""
+    if ON_POSTGRES:
+        database = settings.DATABASES["default"]
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 def pytest_collection_modifyitems(items):
@@ -102,8 +114,13 @@ def total(product) -> int:
 # --- API clients ----------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Every test starts with empty rate-limit counters (they live in the default cache)."""
-    cache.clear()
+    """Every test starts with empty rate-limit counters (they live in the default cache). In
+    Redis only this run's keys (its CACHE_KEY_PREFIX) are deleted: cache.clear() would FLUSHDB
+    the whole database."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
 
 
 def user_with(*, groups=(), perms=(), **kwargs):
