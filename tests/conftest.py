@@ -112,15 +112,19 @@ def total(product) -> int:
 
 
 # --- API clients ----------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Every test starts with empty rate-limit counters (they live in the default cache). In
-    Redis only this run's keys (its CACHE_KEY_PREFIX) are deleted: cache.clear() would FLUSHDB
-    the whole database."""
+def clear_rate_limits() -> None:
+    """Empty the rate-limit counters (they live in the default cache). In Redis only this run's
+    keys (its CACHE_KEY_PREFIX) are deleted: cache.clear() would FLUSHDB the whole database."""
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with empty rate-limit counters."""
+    clear_rate_limits()
 
 
 def user_with(*, groups=(), perms=(), **kwargs):
