@@ -61,3 +61,42 @@ def test_shipping_nothing_on_one_line_still_posts(clerk_api, reserved_shipment):
         format="json",
     )
     assert answer.status_code == 200 and answer.json()["backorder"]
+
+
+def test_create_return_is_capped_at_a_document_s_lines(monkeypatch, manager_client, warehouse):
+    import documents.services.returns
+    from documents.models import MAX_LINES
+    from django.urls import reverse
+
+    assert MAX_LINES == 1000
+    products = ProductFactory.create_batch(3)
+    post("receipt", warehouse, [(p, 2) for p in products])
+    shipment = post("shipment", warehouse, [(p, 1) for p in products])
+    monkeypatch.setattr(documents.services.returns, "MAX_LINES", 2)
+    url = reverse("admin:documents_document_create_return", args=[shipment.pk])
+    response = manager_client.post(url, follow=True)
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert "3 products and lots left to return, more than the 2 lines" in message
+    assert not Document.objects.filter(origin=shipment).exists()
+
+
+def test_reconcile_stock_finds_a_return_beyond_what_its_shipment_shipped(warehouse, product):
+    from django.db import connection
+
+    from documents.services import LineInput
+    from inventory.selectors import stock_mismatches
+    from tests.conftest import post_lines
+
+    post("receipt", warehouse, [(product, 10)])
+    big = post("shipment", warehouse, [(product, 5)])
+    small = post("shipment", warehouse, [(product, 1)])
+    back = post_lines("return", warehouse, [LineInput(product.pk, 3)], origin=big)
+    assert [m for m in stock_mismatches() if m.kind == "returns"] == []
+    with connection.cursor() as cursor:  # what no service writes: the return now names `small`
+        cursor.execute("UPDATE documents SET origin_id = %s WHERE id = %s", [small.pk, back.pk])
+    found = [str(m) for m in stock_mismatches() if m.kind == "returns"]
+    assert found == [
+        f"shipment {small.pk}: product {product.pk} (lot None) came back 3 by its posted "
+        "returns, but it shipped 1"
+    ]
