@@ -64,9 +64,10 @@ def test_shipping_nothing_on_one_line_still_posts(clerk_api, reserved_shipment):
 
 
 def test_create_return_is_capped_at_a_document_s_lines(monkeypatch, manager_client, warehouse):
+    from django.urls import reverse
+
     import documents.services.returns
     from documents.models import MAX_LINES
-    from django.urls import reverse
 
     assert MAX_LINES == 1000
     products = ProductFactory.create_batch(3)
