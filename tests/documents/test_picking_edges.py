@@ -101,3 +101,23 @@ def test_reconcile_stock_finds_a_return_beyond_what_its_shipment_shipped(warehou
         f"shipment {small.pk}: product {product.pk} (lot None) came back 3 by its posted "
         "returns, but it shipped 1"
     ]
+
+
+def test_a_forged_id_the_reserved_list_does_not_show_is_said_on_screen(
+    clerk_client, reserved_shipment, warehouse
+):
+    from documents.models import PickList
+    from tests.documents.admin_helpers import CHANGELIST_URL
+
+    draft = make_document("shipment", warehouse, [(ProductFactory(), 1)])
+    response = clerk_client.post(
+        CHANGELIST_URL + "?status__exact=reserved",
+        {"action": "create_pick_list", "_selected_action": [reserved_shipment.pk, draft.pk]},
+        follow=True,
+    )
+    (message,) = messages_of(response)
+    assert message == (
+        "No pick list was made: the selection holds documents this list does not show "
+        f"(not reserved, or not there): id {draft.pk}."
+    )
+    assert not PickList.objects.exists()
