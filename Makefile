@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
+# `make run DEMO=0` starts without the demo data (docs/api.md's first session needs it empty).
+DEMO   ?= 1
 
 .PHONY: run test chaos bench-smoke install lint migrate clean
 
@@ -23,7 +25,7 @@ migrate: install .env
 	$(BIN)/python manage.py migrate --no-input
 
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	$(if $(filter 1,$(DEMO)),$(BIN)/python manage.py seed_demo)
 	$(BIN)/python manage.py ensure_admin
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST)
 
