@@ -135,6 +135,13 @@ _CHECKS: list[tuple[str, str, object]] = [
 ]
 
 
+def register_check(kind: str, query: str, say) -> None:
+    """Add a check of another app's rules over the stock (documents' returns, say), run with
+    the others in the same snapshot: inventory itself knows nothing of documents."""
+    if kind not in {k for k, _, _ in _CHECKS}:
+        _CHECKS.append((kind, query, say))
+
+
 def stock_mismatches() -> list[Mismatch]:
     """Every place where quants, the ledger, its balances, the stock rows and the totals
     disagree, or a quantity or its reserved part is out of range.

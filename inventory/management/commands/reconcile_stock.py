@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = (
         "Check that every quant equals the sum of its ledger rows and each row's balance_after "
         "its running sum, that stock rows sum their quants and totals their stock rows "
-        "(quantity and reserved), and that nothing is negative or reserved beyond what it "
-        "holds. Prints each mismatch and exits 1 if there is any."
+        "(quantity and reserved), that nothing is negative or reserved beyond what it "
+        "holds, and that no shipment's returns brought back more than it shipped. Prints each "
+        "mismatch and exits 1 if there is any."
     )
 
     def handle(self, *args, **options):
