@@ -1,14 +1,17 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from documents.roles import CLERK, MANAGER, sync_roles
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, Quant, WarehouseInventory
 from tests.factories import PASSWORD, ProductFactory, UserFactory, WarehouseFactory
+from wms.models import ApiToken
+from wms.tokens import api_token_create, token_digest
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -16,6 +19,16 @@ postgres_only = pytest.mark.skipif(
     not ON_POSTGRES,
     reason="needs PostgreSQL (row locks, constraints, timeouts); set DATABASE_URL to run it",
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own on PostgreSQL (test_<name>_<pid>): two runs on one
+    machine with the same DATABASE_URL would otherwise create, use and drop the same one."""
+    if ON_POSTGRES:
+        database = settings.DATABASES["default"]
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 def pytest_collection_modifyitems(items):
@@ -99,10 +112,19 @@ def total(product) -> int:
 
 
 # --- API clients ----------------------------------------------------------------------------
+def clear_rate_limits() -> None:
+    """Empty the rate-limit counters (they live in the default cache). In Redis only this run's
+    keys (its CACHE_KEY_PREFIX) are deleted: cache.clear() would FLUSHDB the whole database."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Every test starts with empty rate-limit counters (they live in the default cache)."""
-    cache.clear()
+    """Every test starts with empty rate-limit counters."""
+    clear_rate_limits()
 
 
 def user_with(*, groups=(), perms=(), **kwargs):
@@ -127,9 +149,19 @@ def api_client(user=None) -> APIClient:
     """A client that authenticates as ``user`` with its API token (anonymous without one)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
+
+
+_keys: dict[int, str] = {}  # user id -> its key, for as long as the user's token is that one
+
+
+def api_key(user) -> str:
+    """The API key of ``user``: made once, then the same for every client of the user."""
+    key = _keys.get(user.pk)
+    if key is None or not ApiToken.objects.filter(user=user, digest=token_digest(key)).exists():
+        key = _keys[user.pk] = api_token_create(user=user)
+    return key
 
 
 def staff_user(role: str):

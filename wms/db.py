@@ -1,5 +1,7 @@
 """Database helpers shared by every app."""
 
+from contextlib import contextmanager
+
 from django.db import models
 
 from wms.exceptions import InUse
@@ -31,3 +33,17 @@ def delete_unreferenced(instance: models.Model, *, instead: str) -> None:
     if referring:
         raise InUse(f"{instance} is referred to by {', '.join(referring)}; {instead}")
     instance.delete()
+
+
+@contextmanager
+def maintenance_wait():
+    """Within the block, waits for the server are not bounded by the request budget
+    (DB_STATEMENT_TIMEOUT plus a margin): for maintenance commands whose statements run for
+    minutes on a big database, and which lift statement_timeout for their own transaction."""
+    from wms.backends.postgresql.base import answer_within
+
+    with answer_within(MAINTENANCE_WAIT):
+        yield
+
+
+MAINTENANCE_WAIT = 24 * 3600.0

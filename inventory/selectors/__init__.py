@@ -2,7 +2,7 @@
 Callers import from here; each concern has its module.
 """
 
-from inventory.selectors.checks import Mismatch, stock_mismatches
+from inventory.selectors.checks import Mismatch, register_check, stock_mismatches
 from inventory.selectors.ledger import LineMove, line_moves
 from inventory.selectors.scan import Scan, location_by_code, scan_resolve
 from inventory.selectors.stock import (
@@ -46,6 +46,7 @@ __all__ = [
     "scan_resolve",
     "stock_as_of",
     "stock_list",
+    "register_check",
     "stock_mismatches",
     "warehouse_stock",
 ]
