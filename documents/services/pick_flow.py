@@ -106,8 +106,9 @@ class Finished:
 def pick_list_finish(*, pick_list_id: int, user=None) -> Finished:
     """Once every task is confirmed: post each reserved document of the list with the
     quantities picked from each of its reservations (what was not picked becomes a backorder,
-    as with any short pick), when settings.PICK_FLOW_POSTS is on and the user may post; else
-    leave them reserved. A document posted already (by the other picker) is skipped."""
+    as with any short pick), when settings.PICK_FLOW_POSTS is on and the user may post; else,
+    and for a document of which nothing was picked, leave them reserved. A document posted
+    already (by the other picker) is skipped."""
     picked = {
         c.task: c.quantity for c in PickConfirmation.objects.filter(pick_list_id=pick_list_id)
     }
@@ -125,13 +126,14 @@ def pick_list_finish(*, pick_list_id: int, user=None) -> Finished:
     posted, left = [], []
     documents = Document.objects.filter(pick_lists=pick_list_id, status=Status.RESERVED)
     for document in documents.order_by("pk"):
-        if settings.PICK_FLOW_POSTS and user_can_post(user, document.doc_type):
+        picked = per_document.get(document.pk, {})
+        if not any(picked.values()):
+            # Nothing of it was found: posting would ship nothing (refused), so it stays
+            # reserved for a supervisor to unreserve or pick again.
+            left.append(document)
+        elif settings.PICK_FLOW_POSTS and user_can_post(user, document.doc_type):
             try:
-                posted.append(
-                    document_post(
-                        document_id=document.pk, user=user, picked=per_document[document.pk]
-                    )
-                )
+                posted.append(document_post(document_id=document.pk, user=user, picked=picked))
             except DocumentStateError:
                 continue  # posted meanwhile by the list's other picker
         else:

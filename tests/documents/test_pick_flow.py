@@ -154,6 +154,17 @@ def test_finishing_posts_what_was_picked_and_backorders_the_rest(settings):
     assert on_shelf(t["b1"], t["milk"]) == 10
 
 
+def test_a_document_of_which_nothing_was_picked_stays_reserved(settings):
+    settings.PICK_FLOW_POSTS = True
+    pick_list, tasks, t = picking_day()
+    confirm(pick_list, tasks[0], 4)
+    confirm(pick_list, tasks[1], 3, reason="Damaged")  # all to the oldest shipment
+    finished = pick_list_finish(pick_list_id=pick_list.pk, user=staff_user("Warehouse manager"))
+    assert [d.pk for d in finished.posted] == [t["first"].pk]
+    assert [d.pk for d in finished.left] == [t["second"].pk]
+    assert Document.objects.get(pk=t["second"].pk).status == Status.RESERVED
+
+
 def test_finishing_before_every_task_is_confirmed_is_refused():
     pick_list, tasks, t = picking_day()
     confirm(pick_list, tasks[0], 4)
