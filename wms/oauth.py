@@ -7,6 +7,7 @@ onto the permissions the endpoints already check, so a token can do what both al
     read   every safe request (GET, HEAD, OPTIONS)
     post   the actions that move stock, by name (POSTING_ACTIONS)
     write  every other change: drafts, master data, subscriptions
+    audit  the audit trail, which a view asks for by its ``required_scope`` (and not ``read``)
 """
 
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
@@ -15,8 +16,10 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
 
-READ, WRITE, POST = "read", "write", "post"
-SCOPES = (READ, WRITE, POST)
+READ, WRITE, POST, AUDIT = "read", "write", "post", "audit"
+SCOPES = (READ, WRITE, POST, AUDIT)
+# What a client gets unless asked otherwise: reading the audit trail is given only on purpose.
+DEFAULT_SCOPES = (READ, WRITE, POST)
 
 # View actions that move stock. An action added later under one of these names (or added here)
 # needs the `post` scope; any other unsafe action needs `write`.
@@ -24,6 +27,8 @@ POSTING_ACTIONS = frozenset({"post_document", "cancel", "reserve", "unreserve"})
 
 
 def required_scope(request, view) -> str:
+    if getattr(view, "required_scope", None):
+        return view.required_scope
     if request.method in SAFE_METHODS:
         return READ
     if getattr(view, "action", None) in POSTING_ACTIONS:
