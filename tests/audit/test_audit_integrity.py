@@ -76,9 +76,7 @@ def test_an_edited_row_is_found():
 def test_an_edit_with_a_recomputed_content_hash_breaks_the_chain():
     rows = _trail()
     call_command("seal_audit")
-    _as_superuser(
-        "UPDATE audit_events SET content_hash = %s WHERE id = %s", ["f" * 64, rows[0].pk]
-    )
+    _as_superuser("UPDATE audit_events SET content_hash = %s WHERE id = %s", ["f" * 64, rows[0].pk])
     problems = chain.verify().problems
     assert any("breaks the chain" in p for p in problems), problems
 
