@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test chaos install lint migrate clean
+.PHONY: run test chaos install lint migrate clean audit-deps
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,11 @@ chaos: install .env
 
 lint: install
 	$(BIN)/ruff check .
+
+# Known vulnerabilities in the pinned requirements (pip-audit); skipped, saying so, when the
+# advisory database cannot be reached (docs/security.md).
+audit-deps: install
+	BIN=$(BIN) .ci/audit-deps
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
