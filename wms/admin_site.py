@@ -8,6 +8,7 @@ credential acts with its user's permissions, so minting one for another user is 
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models.base import ModelBase
 
 from wms.login import RateLimitedLogin, refused
@@ -45,6 +46,13 @@ class RateLimitedLoginForm(RateLimitedLogin, AdminAuthenticationForm):
 
 
 class NoSecretLookups:
+    def get_object(self, request, object_id, from_field=None):
+        # Refused before the lookup: without the model's permission an existing id and a
+        # missing one get the same 403, so ids cannot be probed for existence.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
     def lookup_allowed(self, lookup, value, request=None):
         if SECRET_FIELDS.intersection(lookup.split("__")):
             return False
