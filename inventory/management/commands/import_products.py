@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from inventory.services import products_import
-from wms.audit_context import VIA_IMPORT, acting
 
 SHOWN_ERRORS = 50
 
@@ -31,10 +30,7 @@ class Command(BaseCommand):
                 rows = max(sum(1 for _ in source) - 1, 0)  # a close estimate for the bar
                 source.seek(0)
                 with tqdm(total=rows, unit=" rows", disable=no_progress, file=sys.stderr) as bar:
-                    with acting(via=VIA_IMPORT):
-                        result = products_import(
-                            lines=source, dry_run=dry_run, progress=bar.update
-                        )
+                    result = products_import(lines=source, dry_run=dry_run, progress=bar.update)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         except UnicodeDecodeError as exc:
