@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from audit.api import READ_AUDIT
+from audit.api import FIELDS, READ_AUDIT
 from audit.models import AuditEvent
 from audit.registry import BY_TABLE
 from wms.admin_mixins import ReadOnlyAdminMixin
@@ -29,16 +29,7 @@ class BoundedCountPaginator(Paginator):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "id",
-        "created_at",
-        "action",
-        "model",
-        "object_id",
-        "actor",
-        "via",
-        "request_id",
-    ]
+    list_display = [name for name in FIELDS if name != "changes"]
     list_filter = ["model", "action", "via", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=actor", "=object_id", "=request_id"]
     fields = [*list_display, "changes_table", "content_hash", "seal_seq", "chain_hash"]

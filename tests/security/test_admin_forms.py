@@ -8,22 +8,11 @@ from oauth2_provider.models import Application
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import user_with
+from tests.security.test_mass_assignment import FORBIDDEN as MASS_ASSIGNED
 from wms.admin_site import CREDENTIAL_MODELS
 
-FORBIDDEN = {
-    "id",
-    "created_by",
-    "is_staff",
-    "is_superuser",
-    "status",
-    "posted_at",
-    "balance_after",
-    "number",
-    "secret",
-    "created_at",
-    "key",
-    "token",
-}
+# The API's protected names, and the columns that hold credentials themselves.
+FORBIDDEN = (MASS_ASSIGNED - {"user", "cancelled_at"}) | {"key", "token"}
 # Managing users is what the user admin is for (and needs auth.change_user).
 ALLOWED = {"auth.User": {"is_staff", "is_superuser"}, "oauth2_provider.AccessToken": {"token"}}
 
