@@ -106,7 +106,8 @@ def verify(*, expect: tuple[int, str] | None = None, chunk: int = 5000) -> Repor
     report.sealed_head = (previous_seq, previous)
     if expect and expect[0] > previous_seq:
         report.problems.append(f"the trail ends at seal {previous_seq}, before {expect[0]}")
-    for event in _with_recomputed(AuditEvent.objects.filter(seal_seq__isnull=True)):
+    unsealed = _with_recomputed(AuditEvent.objects.filter(seal_seq__isnull=True))
+    for event in unsealed.iterator(chunk_size=chunk):
         report.checked += 1
         if _recomputed(event) != event.content_hash:
             report.problems.append(

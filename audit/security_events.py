@@ -10,6 +10,7 @@ import logging
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -19,6 +20,9 @@ from wms.ratelimit import client_ip
 from wms.signals import security_event
 
 logger = logging.getLogger("wms.security")
+
+# Rate-limit refusals of one client are recorded once per this many seconds.
+RATE_WINDOW_SECONDS = 60
 
 # Models whose creation and deletion are security events: label -> the name the trail uses.
 WATCHED = {
@@ -52,10 +56,16 @@ def _record_refusal(action: str, request, details: dict, *, model="request", obj
 
 
 def _on_security_event(sender, action, request, details, **kwargs):
+    if action == "rate_limited" and not _first_in_window(request):
+        return  # a flood is one event a minute per client, not a row per refused request
     if action == "login_locked":
         _record_refusal(action, request, details, model="user", object_id=details["username"])
     else:
         _record_refusal(action, request, details)
+
+
+def _first_in_window(request) -> bool:
+    return cache.add(f"audit:rate_limited:{client_ip(request)}", 1, timeout=RATE_WINDOW_SECONDS)
 
 
 def _on_login(sender, request, user, **kwargs):

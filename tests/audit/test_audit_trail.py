@@ -134,3 +134,36 @@ def test_outside_the_application_the_row_says_sql():
     assert row.changes["name"][1] == "psql"
     assert row.via == "sql"
     assert row.actor == ""
+
+
+@pytest.mark.django_db
+def test_oauth_clients_and_their_scopes_are_recorded_without_the_secret():
+    from oauth2_provider.models import Application
+
+    from tests.oauth2 import create_client
+
+    owner = user_with()
+    client_id, secret = create_client(owner, scopes="read")
+    application = Application.objects.get(client_id=client_id)
+    (created,) = events("application", application.pk)
+    assert created.changes["client_secret"] == [None, "***"]
+    assert created.changes["client_id"] == [None, client_id]
+    assert events("clientscopes")[-1].changes["scopes"] == [None, "read"]
+    application.delete()
+    assert events("application", application.pk)[-1].action == "delete"
+    assert secret not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+
+
+@pytest.mark.django_db
+def test_webhook_secrets_are_masked(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    client = api_client(user_with(is_superuser=True))
+    created = client.post(
+        "/api/v1/webhooks/", {"url": "http://127.0.0.1:9/", "events": ["document.posted"]}
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    client.post(f"/api/v1/webhooks/{pk}/rotate-secret/")
+    rotation = events("subscription", pk)[-1]
+    assert rotation.changes["secret"] == ["***", "***"]
+    assert rotation.changes["previous_secret"] == [None, "***"]
