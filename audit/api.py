@@ -11,13 +11,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from wms.admin_mixins import csv_rows
+from wms.api_errors import responses
 from wms.filters import DateTimeFilter, FilterSet, TextFilter
 from wms.oauth import AUDIT, missing_scope
 from wms.pagination import CursorPagination
@@ -80,6 +81,17 @@ class AuditFilter(FilterSet):
         fields = ["model", "object_id", "actor", "via", "action", "created_after", "created_before"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List audit entries, newest first",
+        description="Keyset pages (`next`), no count. Needs `audit.read_audit` (the Auditor "
+        "group); an OAuth2 client needs the `audit` scope.",
+        responses=responses({200: AuditEventSerializer(many=True)}, 400, 404),
+    ),
+    retrieve=extend_schema(
+        summary="Get an audit entry", responses=responses({200: AuditEventSerializer}, 404)
+    ),
+)
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AuditEvent.objects.only(*FIELDS)
     serializer_class = AuditEventSerializer
@@ -89,11 +101,13 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     required_scope = AUDIT
 
     @extend_schema(
+        summary="Export audit entries as CSV or JSON lines",
+        description="Every entry the filters select, newest first, streamed as a file.",
         parameters=[OpenApiParameter("as", enum=["csv", "jsonl"], required=True)],
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/jsonl"): OpenApiTypes.STR,
-        },
+        responses=responses(
+            {(200, "text/csv"): OpenApiTypes.STR, (200, "application/jsonl"): OpenApiTypes.STR},
+            400,
+        ),
     )
     @action(detail=False, pagination_class=None)
     def export(self, request):
