@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the demo data (docs/api.md's first session needs it empty).
 DEMO   ?= 1
 
-.PHONY: run test chaos bench-smoke install lint migrate clean
+.PHONY: run test chaos bench-smoke install lint migrate clean audit-deps
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,11 @@ bench-smoke: install .env
 
 lint: install
 	$(BIN)/ruff check .
+
+# Known vulnerabilities in the pinned requirements (pip-audit); skipped, saying so, when the
+# advisory database cannot be reached (docs/security.md).
+audit-deps: install
+	BIN=$(BIN) .ci/audit-deps
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from audit.api import AuditViewSet
 from documents.api import DocumentViewSet, PickListViewSet
 from integrations.api import WebhookViewSet
 from inventory.api import (
@@ -34,6 +35,7 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
 router.register("pick-lists", PickListViewSet, basename="pick-list")
+router.register("audit", AuditViewSet, basename="audit")
 
 AUTH_URLS = [
     path("login/", ApiLoginView.as_view(), name="login"),

@@ -441,3 +441,8 @@ WEBHOOK_CONCURRENCY = env.int("WEBHOOK_CONCURRENCY", default=4)
 # Days ahead `manage.py emit_lot_events` looks for lots with stock about to expire (lot.expiring).
 WEBHOOK_LOT_EXPIRING_DAYS = env.int("WEBHOOK_LOT_EXPIRING_DAYS", default=30)
 # --- end webhooks ---------------------------------------------------------------------------------
+
+# --- Audit trail (audit): who changed what, and security events (docs/operations.md) ----------
+INSTALLED_APPS += ["audit"]
+OAUTH2_PROVIDER["SCOPES"]["audit"] = "Read the audit trail (with the user's audit permission)."
+# --- end audit trail ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django_ratelimit.core import get_usage
 
+from wms.signals import security_event
+
 API_PREFIX = "/api/"
 LIMITED_PREFIXES = (API_PREFIX, "/o/")
 
@@ -62,6 +64,12 @@ class RateLimitMiddleware:
         if limit and request.path.startswith(LIMITED_PREFIXES):
             usage = get_usage(request, group="api", key="ip", rate=f"{limit}/m", increment=True)
             if usage is not None and usage["should_limit"]:
+                security_event.send(
+                    sender=RateLimitMiddleware,
+                    action="rate_limited",
+                    request=request,
+                    details={"limit_per_minute": limit},
+                )
                 return self._refuse(limit, retry_after=max(1, usage["time_left"]))
         return self.get_response(request)
 

@@ -198,6 +198,9 @@ class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _pick_list_from(request, ids) or redirect(back)
 
     def print_view(self, request, pick_list_id):
+        # Permission first: without it an existing id and a missing one are the same 403.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         pick_list = self.get_queryset(request).filter(pk=pick_list_id).first()
         if pick_list is None:
             raise Http404("No such pick list.")

@@ -13,6 +13,7 @@ from inventory.models import (
     Product,
     Unit,
 )
+from wms.audit_context import VIA_IMPORT, acting
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,8 @@ def products_import(
     columns = _import_header(reader)
     result = ProductImportResult(dry_run=dry_run, columns=columns)
     first_line: dict[str, int] = {}
-    with transaction.atomic():
+    # The audit trail records these changes as an import, by whoever runs it.
+    with transaction.atomic(), acting(via=VIA_IMPORT):
         for batch in _import_batches(reader):
             parsed = []
             rows = [(line, *_import_row(columns, cells)) for line, cells in batch]

@@ -151,7 +151,7 @@ def test_create_api_token_with_a_group_creates_an_api_only_user(capsys):
 
 
 def test_create_api_token_with_an_unknown_group_fails_and_creates_no_user():
-    with pytest.raises(CommandError, match="No group named 'Clerks'. Groups: Warehouse clerk"):
+    with pytest.raises(CommandError, match="No group named 'Clerks'. Groups: .*Warehouse clerk"):
         call_command("create_api_token", "erp", "--group", "Clerks")
     assert not ApiToken.objects.exists()
     assert not get_user_model().objects.filter(username="erp").exists()

@@ -237,7 +237,7 @@ def test_the_schema_documents_both_schemes_and_each_operations_scope(client):
     assert schemes["tokenAuth"]["type"] == "apiKey"
     flow = schemes["oauth2"]["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/o/token/"
-    assert set(flow["scopes"]) == {"read", "write", "post", "introspection"}
+    assert set(flow["scopes"]) == {"read", "write", "post", "introspection", "audit"}
     scopes = {}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -251,3 +251,4 @@ def test_the_schema_documents_both_schemes_and_each_operations_scope(client):
     assert scopes["patch", "/api/v1/products/{id}/"] == ["write"]
     assert scopes["post", "/api/v1/documents/{id}/post/"] == ["post"]
     assert scopes["post", "/api/v1/documents/{id}/cancel/"] == ["post"]
+    assert scopes["get", "/api/v1/audit/"] == ["audit"]
