@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test chaos install lint migrate clean
+.PHONY: run test chaos topology-test backup-drill install lint migrate clean
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ test: install .env
 # the parts that fit CI's time. It makes and removes a PostgreSQL cluster of its own.
 chaos: install .env
 	$(BIN)/python -m pytest tests/chaos -m chaos $(PYTEST_ARGS)
+
+# The WMS against real components started on loopback (docs/operations.md, "Topology tests"): a
+# streaming replica, PgBouncer, a TLS-only server, a backup restored, two instances behind haproxy.
+topology-test: install .env
+	$(BIN)/python -m pytest tests/topology -m topology $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

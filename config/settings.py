@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     *MIDDLEWARE,
     "wms.middleware.DatabaseUnavailableMiddleware",
+    # Inside the 503 handler and after authentication: which database a request reads from.
+    "wms.replica.ReadYourWritesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 MIDDLEWARE.insert(
@@ -169,6 +171,12 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _postgres_runtime(env.db_url("DATABASE_REPLICA_URL"))
     # Tests use the primary's test database under the replica's name.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Read-your-writes (wms.replica): a replica more than this many seconds behind is skipped; one
+# that failed is tried again after DB_REPLICA_RETRY seconds; a client's last write position is
+# remembered in the shared cache for DB_REPLICA_LSN_TTL seconds.
+DB_REPLICA_MAX_LAG = env.float("DB_REPLICA_MAX_LAG", default=5)
+DB_REPLICA_RETRY = env.float("DB_REPLICA_RETRY", default=5)
+DB_REPLICA_LSN_TTL = 600
 DATABASE_ROUTERS = ["wms.routers.ReplicaRouter"]
 # --- end database runtime -------------------------------------------------------------------------
 
@@ -365,8 +373,8 @@ if "*" in CORS_ALLOWED_ORIGINS:
     CORS_ALLOWED_ORIGINS = []
     CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key", "x-request-id")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "Idempotent-Replayed"]
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key", "x-request-id", "x-wms-lsn")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "Idempotent-Replayed", "X-WMS-LSN"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
     "corsheaders.middleware.CorsMiddleware",
