@@ -1,0 +1,112 @@
+"""The components around the WMS, started by the topology suite on loopback: PgBouncer, haproxy,
+and a certificate authority of the suite's own for TLS. Each runs from a temporary directory and
+is stopped and removed by its fixture."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+# docs/operations.md quotes this file: it is what the suite runs (ports filled in).
+PGBOUNCER_INI = """\
+[databases]
+; every database of the cluster, under its own name (the test suite creates test_...)
+* = host=127.0.0.1 port={pg_port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {root}/users.txt
+admin_users = postgres
+pool_mode = transaction
+; fewer server connections than the app opens: clients queue for a server per transaction
+default_pool_size = {pool_size}
+max_client_conn = 400
+; transaction pooling resets nothing between clients: the app keeps no session state
+server_reset_query =
+; a transaction waiting this long for a server connection gets an error (the app's 503)
+query_wait_timeout = 10
+logfile = {root}/pgbouncer.log
+pidfile = {root}/pgbouncer.pid
+"""
+
+
+def _as_postgres() -> list[str]:
+    """PgBouncer refuses to run as root: then it runs as the postgres user."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def wait_listening(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing listens on {port}"
+            time.sleep(0.1)
+
+
+class PgBouncer:
+    def __init__(self, program: str, port: int, pg_port: int, pool_size: int = 4):
+        self.program, self.port = program, port
+        self.root = Path(tempfile.mkdtemp(prefix="wms-topology-pgbouncer-"))
+        self.ini = self.root / "pgbouncer.ini"
+        self.ini.write_text(
+            PGBOUNCER_INI.format(root=self.root, port=port, pg_port=pg_port, pool_size=pool_size)
+        )
+        (self.root / "users.txt").write_text('"postgres" ""\n')
+        if _as_postgres():
+            shutil.chown(self.root, "postgres", "postgres")
+            for path in self.root.iterdir():
+                shutil.chown(path, "postgres", "postgres")
+        self.process = None
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def start(self) -> "PgBouncer":
+        self.process = subprocess.Popen(
+            [*_as_postgres(), self.program, str(self.ini)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_listening(self.port)
+        return self
+
+    def show(self, what: str) -> list[list[str]]:
+        """SHOW <what> on the admin console (simple protocol only: psql)."""
+        out = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-At", "-F", "|"]
+            + ["-c", f"SHOW {what}", "pgbouncer"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        ).stdout
+        return [line.split("|") for line in out.splitlines() if line]
+
+    def log(self) -> str:
+        path = self.root / "pgbouncer.log"
+        return path.read_text() if path.exists() else ""
+
+    def stop(self) -> None:
+        pidfile = self.root / "pgbouncer.pid"
+        if pidfile.exists():
+            try:
+                os.kill(int(pidfile.read_text().split()[0]), signal.SIGINT)
+            except (ProcessLookupError, ValueError):
+                pass
+        if self.process and self.process.poll() is None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
