@@ -130,6 +130,10 @@ DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
 # PgBouncer in transaction pooling mode: no server-side cursors, and no startup options (it
 # refuses them): set statement_timeout and lock_timeout on the database role instead.
 DB_PGBOUNCER = env.bool("DB_PGBOUNCER", default=False)
+# TLS to PostgreSQL for every alias (DATABASE_URL's own ?sslmode=&sslrootcert= win): in production
+# verify-full with the CA that signed the server's certificate (docs/operations.md).
+DB_SSLMODE = env.str("DB_SSLMODE", default="")
+DB_SSLROOTCERT = env.str("DB_SSLROOTCERT", default="")
 # A seconds bound for /health's database check, far below the pool's timeout.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2)
 
@@ -139,6 +143,9 @@ def _postgres_runtime(database: dict) -> dict:
     database["ENGINE"] = "wms.backends.postgresql"
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    for option, value in (("sslmode", DB_SSLMODE), ("sslrootcert", DB_SSLROOTCERT)):
+        if value:
+            options.setdefault(option, value)
     if DB_PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
     else:

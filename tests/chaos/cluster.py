@@ -49,12 +49,15 @@ class Cluster:
             timeout=timeout,
         )
 
-    def create(self, conf: str = "") -> "Cluster":
-        """initdb and start; ``conf`` is added to postgresql.conf (TLS, WAL archiving...)."""
+    def create(self, conf: str = "", hba: str = "") -> "Cluster":
+        """initdb and start; ``conf`` is added to postgresql.conf (TLS, WAL archiving...), ``hba``
+        rules go first in pg_hba.conf."""
         self._remove_leftovers()
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        with (self.data / "pg_hba.conf").open("a") as hba:
-            hba.write("host replication postgres 127.0.0.1/32 trust\n")
+        rules = (self.data / "pg_hba.conf").read_text()
+        (self.data / "pg_hba.conf").write_text(
+            f"{hba}\n{rules}\nhost replication postgres 127.0.0.1/32 trust\n"
+        )
         self._configure(conf)
         self.start()
         return self

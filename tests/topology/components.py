@@ -110,3 +110,66 @@ class PgBouncer:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def make_certificates(root: Path, host: str) -> dict[str, Path]:
+    """A CA of the suite's own, a server certificate it signs for ``host``, and a second CA
+    that signed nothing here (openssl)."""
+    paths = {name: root / name for name in ("ca.pem", "ca.key", "server.crt", "server.key")}
+    paths["other-ca.pem"] = root / "other-ca.pem"
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+    key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    openssl(
+        "req",
+        "-x509",
+        *key,
+        "-keyout",
+        str(paths["ca.key"]),
+        "-out",
+        str(paths["ca.pem"]),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=WMS topology test CA",
+    )
+    openssl(
+        "req",
+        "-x509",
+        *key,
+        "-keyout",
+        str(root / "other-ca.key"),
+        "-out",
+        str(paths["other-ca.pem"]),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Another CA",
+    )
+    csr = root / "server.csr"
+    openssl(
+        "req", *key, "-keyout", str(paths["server.key"]), "-out", str(csr), "-subj", f"/CN={host}"
+    )
+    extensions = root / "san.ext"
+    extensions.write_text(f"subjectAltName=DNS:{host}\n")
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        str(csr),
+        "-CA",
+        str(paths["ca.pem"]),
+        "-CAkey",
+        str(paths["ca.key"]),
+        "-CAcreateserial",
+        "-out",
+        str(paths["server.crt"]),
+        "-days",
+        "2",
+        "-extfile",
+        str(extensions),
+    )
+    paths["server.key"].chmod(0o600)
+    return paths
