@@ -40,6 +40,10 @@ chaos: install .env
 topology-test: install .env
 	$(BIN)/python -m pytest tests/topology -m topology $(PYTEST_ARGS)
 
+# Dump the database, restore it into a scratch database, verify it (docs/operations.md).
+backup-drill: install .env
+	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 
