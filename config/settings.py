@@ -73,6 +73,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
+# Before anything asks whether the request is secure: proxy headers only from TRUSTED_PROXIES.
+MIDDLEWARE.insert(1, "wms.ratelimit.UntrustedProxyHeadersMiddleware")
 # --- end platform middleware ----------------------------------------------------------------------
 
 ROOT_URLCONF = "config.urls"

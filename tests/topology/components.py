@@ -173,3 +173,74 @@ def make_certificates(root: Path, host: str) -> dict[str, Path]:
     )
     paths["server.key"].chmod(0o600)
     return paths
+
+
+# docs/operations.md quotes this file: two instances behind one address, the proxy's own
+# source address (the one TRUSTED_PROXIES names) towards them.
+HAPROXY_CFG = """\
+global
+    maxconn 512
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    # A request that never reached an instance is sent to the other one; anything else is the
+    # client's to retry (with its Idempotency-Key).
+    retries 3
+    option redispatch
+    retry-on conn-failure
+
+frontend wms
+    bind 127.0.0.1:{port}
+    option forwardfor
+    http-request set-header X-Forwarded-Proto https
+    default_backend instances
+
+backend instances
+    balance roundrobin
+    option httpchk GET /healthz
+    http-check send hdr Host localhost
+    default-server inter 500ms fall 2 rise 2 source {source}
+    http-response set-header X-Served-By %[srv_name]
+{servers}
+"""
+
+
+class Haproxy:
+    def __init__(self, program: str, port: int, backends: list[int], source: str = "127.0.0.2"):
+        self.program, self.port, self.source = program, port, source
+        self.root = Path(tempfile.mkdtemp(prefix="wms-topology-haproxy-"))
+        self.cfg = self.root / "haproxy.cfg"
+        servers = "\n".join(
+            f"    server app{i} 127.0.0.1:{backend} check" for i, backend in enumerate(backends)
+        )
+        self.cfg.write_text(HAPROXY_CFG.format(port=port, source=source, servers=servers))
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self) -> "Haproxy":
+        check = subprocess.run([self.program, "-c", "-f", str(self.cfg)], capture_output=True)
+        assert check.returncode == 0, check.stderr.decode()[-2000:]
+        self.process = subprocess.Popen(
+            [self.program, "-db", "-f", str(self.cfg)],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "haproxy.log").open("w"),
+        )
+        wait_listening(self.port)
+        return self
+
+    def log(self) -> str:
+        path = self.root / "haproxy.log"
+        return path.read_text() if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
