@@ -37,11 +37,14 @@ LSN_FORMAT = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 # OAuth client or a session created a moment ago is known at once.
 PRIMARY_ONLY_APPS = frozenset({"auth", "authtoken", "sessions", "oauth2_provider", "contenttypes"})
 
+# The lag: 0 when everything received has been replayed (an idle primary sends nothing, so the
+# time since the last replayed commit says nothing then); otherwise the age of the last replayed
+# commit. After a restart the receiver may report a position before the replayed one: caught up.
 PROBE_SQL = """
 SELECT pg_is_in_recovery(),
        COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text,
        CASE WHEN NOT pg_is_in_recovery()
-              OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+              OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
        END
 """

@@ -2,17 +2,14 @@
 nothing acknowledged lost when an instance dies, and proxy headers believed only from the proxy
 (TRUSTED_PROXIES names the address haproxy connects from, 127.0.0.2)."""
 
-import http.client
 import json
 import os
 import random
-import re
 import signal
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -20,27 +17,12 @@ from tests.chaos.ops import new_product
 from tests.ratelimit_windows import wait_for_a_fresh_window
 from tests.topology.components import Haproxy
 from tests.topology.conftest import DATABASE, api, next_port, require
+from tests.topology.web import admin_login, call
 from tests.wms.helpers import strong_key
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]
 
 PROXY_SOURCE = "127.0.0.2"
-
-
-def call(base, method, path, *, source="127.0.0.1", headers=None, body=None, timeout=40):
-    """(status, headers, text) from ``source``; status None when there was no answer."""
-    where = urlsplit(base)
-    connection = http.client.HTTPConnection(
-        where.hostname, where.port, timeout=timeout, source_address=(source, 0)
-    )
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read().decode(errors="replace")
-    except (OSError, http.client.HTTPException):
-        return None, {}, ""
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -117,36 +99,13 @@ def test_one_rate_limit_one_session_and_proxy_headers_only_from_the_proxy(primar
     assert call(first.url, "GET", "/metrics", source="127.0.0.5", headers=claimed)[0] == 403
 
     # An admin session started through one instance is valid on both.
-    cookies = admin_login(proxy, "topo-a", "topology-pw-topo-a")
+    cookies = admin_login(proxy.url, "topo-a", "topology-pw-topo-a", https=True)
     served = set()
     for _ in range(6):
         status, headers, text = call(proxy.url, "GET", "/admin/", headers={"Cookie": cookies})
         assert status == 200 and "Log out" in text, (status, dict(headers), cookies)
         served.add(headers.get("X-Served-By"))
     assert served == {"app0", "app1"}
-
-
-def admin_login(proxy, username: str, password: str) -> str:
-    status, headers, text = call(proxy.url, "GET", "/admin/login/")
-    assert status == 200
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
-    cookie = headers["Set-Cookie"].split(";")[0]
-    form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
-    port = urlsplit(proxy.url).port
-    status, headers, _ = call(
-        proxy.url,
-        "POST",
-        "/admin/login/?next=/admin/",
-        body=form,
-        headers={
-            "Cookie": cookie,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"https://127.0.0.1:{port}/admin/login/",
-        },
-    )
-    assert status == 302, status
-    session = [c for c in headers.get_all("Set-Cookie") if c.startswith("sessionid=")]
-    return f"{cookie}; {session[0].split(';')[0]}"
 
 
 CLIENTS, DOCUMENTS = 6, 8

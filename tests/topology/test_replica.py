@@ -1,6 +1,7 @@
 """A real streaming replica (pg_basebackup -R) serves the reads that may be a little behind, and a
 client never reads older than its own write (docs/api.md, "Read-your-writes")."""
 
+import json
 import re
 import time
 import uuid
@@ -9,6 +10,7 @@ import pytest
 
 from tests.chaos.cluster import Cluster
 from tests.topology.conftest import DATABASE, PG_PORT, api
+from tests.topology.web import admin_login, call, cookie_value
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]
 
@@ -106,6 +108,39 @@ def test_reads_go_to_the_replica_and_a_writer_reads_its_own_writes(
         ).body["results"]
     }
     assert skipped(replicated, "behind_client") >= 2
+
+
+def test_an_admin_session_reads_its_own_writes(primary, replica, replicated, world):
+    cookies = admin_login(replicated.url, "topo-b", "topology-pw-topo-b")
+    session = {"Cookie": cookies}
+    insert_product(primary, f"SEEN-{uuid.uuid4().hex[:6]}")
+    wait_caught_up(primary, replica)
+    replica.psql("SELECT pg_wal_replay_pause()")
+    sku = f"SESSION-{uuid.uuid4().hex[:6]}"
+    status, headers, _ = call(
+        replicated.url,
+        "POST",
+        "/api/v1/products/",
+        body=json.dumps({"sku": sku, "name": "made in the admin's session"}),
+        headers={
+            **session,
+            "Content-Type": "application/json",
+            "X-CSRFToken": cookie_value(cookies, "csrftoken"),
+            "Referer": replicated.url + "/admin/",
+        },
+    )
+    assert status == 201 and headers["X-WMS-LSN"]
+    # The same session sees it at once, in the API and in the admin's changelist...
+    status, _, text = call(
+        replicated.url, "GET", "/api/v1/products/?page_size=500", headers=session
+    )
+    assert status == 200 and sku in {row["sku"] for row in json.loads(text)["results"]}
+    status, _, text = call(
+        replicated.url, "GET", f"/admin/inventory/product/?q={sku}", headers=session
+    )
+    assert status == 200 and sku in text
+    # ...another client, on the paused replica, does not yet.
+    assert sku not in skus(api(replicated, world["tokens"][2]))
 
 
 def test_a_lagging_replica_is_skipped_and_used_again_when_it_catches_up(
