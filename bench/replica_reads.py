@@ -5,10 +5,11 @@
 Makes a primary (initdb) and a replica (pg_basebackup -R) of its own on --port and --port + 1,
 migrates and fills the primary (2 warehouses, 500 products, 200 posted receipts), then runs the
 same read load (stock, movements, documents and product lists, GET with a token) against one
-gunicorn (2 workers) twice: on the primary alone, then with DATABASE_REPLICA_URL. For each it
-prints requests a second, and the queries each server ran (pg_stat_database.xact_commit). Both
-servers share this machine's cores, so the figure that carries over to real hardware is the
-share of reads the primary no longer runs, not the requests a second.
+gunicorn (2 workers, on --http-port) twice: on the primary alone, then with DATABASE_REPLICA_URL.
+For each it prints requests a second, and the transactions each server ran
+(pg_stat_database.xact_commit). Both servers share this machine's cores, so the figure that
+carries over to real hardware is the share of reads the primary no longer runs, not the
+requests a second.
 """
 
 import argparse
@@ -79,7 +80,7 @@ def load(url: str, token: str, clients: int, seconds: float) -> int:
 
 
 def measure(label, primary, replica, env, token, args, tmp) -> None:
-    server = Server(args.port + 10, env, 2, tmp).start(timeout=60)
+    server = Server(args.http_port, env, 2, tmp).start(timeout=60)
     try:
         load(server.url, token, args.clients, 3)  # warm up
         time.sleep(1.5)  # let the counters of the warm-up reach pg_stat_database
@@ -100,7 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--port", type=int, default=55465)
+    parser.add_argument("--port", type=int, default=55465, help="PostgreSQL: this and the next")
+    parser.add_argument("--http-port", type=int, default=18190, help="gunicorn")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wms-bench-replica-"))
     primary = Cluster(args.port).create()

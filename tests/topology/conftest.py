@@ -15,8 +15,8 @@ import pytest
 
 from tests.chaos.client import Api
 from tests.chaos.cluster import Cluster, bindir
-from tests.chaos.conftest import Server
-from tests.wms.helpers import project_env, run_manage, run_snippet
+from tests.chaos.conftest import Server, loopback_env
+from tests.wms.helpers import run_manage, run_snippet
 
 PG_PORT = int(os.environ.get("TOPOLOGY_PG_PORT", "55450"))
 PORT_BASE = int(os.environ.get("TOPOLOGY_PORT_BASE", "18160"))
@@ -59,19 +59,8 @@ def next_port() -> int:
 
 
 def server_env(tmp_path, database_url: str, **overrides) -> dict:
-    """Production settings (DEBUG off) on plain loopback HTTP, the shared Redis of the run."""
-    settings = dict(
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="False",
-        SESSION_COOKIE_SECURE="False",
-        CSRF_COOKIE_SECURE="False",
-        RATE_LIMIT_PER_MINUTE="0",
-        DB_POOL_SIZE="1",
-        DB_MAX_OVERFLOW="1",
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / f"metrics-{_next[0]}"),
-    )
-    return project_env(**{**settings, **overrides})
+    """The chaos suite's production settings on loopback, with the run's Redis (REDIS_URL)."""
+    return loopback_env(database_url, tmp_path / f"metrics-{_next[0]}", **overrides)
 
 
 WORLD = """

@@ -143,6 +143,23 @@ def test_an_admin_session_reads_its_own_writes(primary, replica, replicated, wor
     assert sku not in skus(api(replicated, world["tokens"][2]))
 
 
+def test_the_dashboard_changelists_and_exports_read_from_the_replica(replicated, world):
+    """A reader's admin pages (the CSV export streams with a server-side cursor) on the replica."""
+    cookies = admin_login(replicated.url, "topo-c", "topology-pw-topo-c")
+    pages = [
+        "/admin/",
+        "/admin/inventory/warehouseinventory/",
+        "/admin/inventory/stockmovement/",
+        "/admin/inventory/warehouseinventory/export/",
+    ]
+    for page in pages:
+        reads = metric(replicated, "wms_db_replica_reads")
+        status, headers, text = call(replicated.url, "GET", page, headers={"Cookie": cookies})
+        assert status == 200, (page, status, text[-500:])
+        assert metric(replicated, "wms_db_replica_reads") > reads, page
+    assert headers["Content-Type"].startswith("text/csv")
+
+
 def test_a_lagging_replica_is_skipped_and_used_again_when_it_catches_up(
     primary, replica, replicated, world
 ):
