@@ -217,6 +217,7 @@ def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str
         served.setdefault((location, product, lot), []).append((document, number, quantity))
     return served
 
+
 @dataclass(frozen=True)
 class Returnable:
     """What of one (product, lot) a shipment shipped and its returns brought back."""

@@ -11,8 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.dispatch import receiver
 
 from documents import signals as document_signals
-from documents.api import DocumentSerializer
 from documents.selectors import document_get
+from documents.serializers import DocumentSerializer
 from integrations.models import Delivery, OutboxEvent, Subscription
 from integrations.reorder import reorder_points_crossed
 

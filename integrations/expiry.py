@@ -8,9 +8,9 @@ from django.db.models import Exists, OuterRef
 
 from integrations.events import event_record, subscribers
 from integrations.models import LotExpiryAnnouncement
-from inventory.api import LotSerializer, QuantSerializer
 from inventory.models import Lot, Quant
 from inventory.selectors import quant_list
+from inventory.serializers import LotSerializer, QuantSerializer
 
 EVENT = "lot.expiring"
 BATCH = 500

@@ -3,8 +3,8 @@ minimum, found inside the posting's transaction in one statement and one read.""
 
 from django.db import connection
 
-from inventory.api import ReorderPointSerializer
 from inventory.selectors import reorder_point_list
+from inventory.serializers import ReorderPointSerializer
 
 # What the document did to available stock per (warehouse, product): its net movement (or
 # its reversal's), or, reserving, minus what it reserved.

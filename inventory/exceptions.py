@@ -39,3 +39,9 @@ class SerialInStock(DomainError):
     """A serial would be in two places, or more than one unit of it would exist."""
 
     code = "serial_in_stock"
+
+
+class TrackingInUse(DomainError):
+    """A product's tracking cannot change: its stock or ledger already refers to it."""
+
+    code = "tracking_in_use"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
-import inventory.services
+import inventory.services.stock
 from inventory.models import Quant
 
 
@@ -38,7 +38,7 @@ def lock_quants_in_random_order(monkeypatch) -> None:
     engine's own ordered lock, every posting locks the quants of its warehouses and products
     one by one in a random order. A workload that never deadlocks in the real order must then
     deadlock, or its test proves nothing."""
-    ordered = inventory.services._lock_quants
+    ordered = inventory.services.stock._lock_quants
 
     def shuffled(changes, takes, destinations):
         touched = list(changes) + list(takes)
@@ -54,4 +54,4 @@ def lock_quants_in_random_order(monkeypatch) -> None:
             list(Quant.objects.select_for_update().filter(pk=pk).values_list("pk"))
         return ordered(changes, takes, destinations)
 
-    monkeypatch.setattr(inventory.services, "_lock_quants", shuffled)
+    monkeypatch.setattr(inventory.services.stock, "_lock_quants", shuffled)

@@ -5,13 +5,14 @@ are written through warehouses.services, which keeps the tree and its paths righ
 """
 
 from django.core.validators import RegexValidator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from warehouses.models import Location, Warehouse
+from warehouses.selectors import within_location
 from warehouses.services import (
     EDITABLE,
     location_create,
@@ -128,9 +129,7 @@ class LocationCreateSerializer(serializers.Serializer):
 class LocationUpdateSerializer(serializers.Serializer):
     code = StrictCharField(max_length=32, validators=[NO_SLASH], required=False)
     name = StrictCharField(max_length=200, allow_blank=True, required=False)
-    barcode = StrictCharField(
-        max_length=64, allow_null=True, allow_blank=True, required=False
-    )
+    barcode = StrictCharField(max_length=64, allow_null=True, allow_blank=True, required=False)
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
     is_active = StrictBooleanField(required=False)
 
@@ -157,20 +156,6 @@ class LocationFilter(FilterSet):
 
     def filter_within(self, queryset, name, value):
         return queryset.filter(within_location(value))
-
-
-def within_location(location_id: int, prefix: str = "") -> Q:
-    """Rows (locations, or with ``prefix`` "location__" rows at a location) in the subtree of
-    ``location_id``; nothing when it does not exist."""
-    root = Location.objects.filter(pk=location_id).values("warehouse_id", "path").first()
-    if root is None:
-        return Q(pk__in=[])
-    match = Q(**{f"{prefix}warehouse_id": root["warehouse_id"]})
-    if root["path"]:
-        match &= Q(**{f"{prefix}path": root["path"]}) | Q(
-            **{f"{prefix}path__startswith": root["path"] + "/"}
-        )
-    return match
 
 
 @extend_schema_view(

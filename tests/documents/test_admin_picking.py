@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.admin_picking import age
+from documents.admin.picking import age
 from documents.models import Document, PickList, Status
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import StockReservation

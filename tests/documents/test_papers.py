@@ -121,9 +121,10 @@ def test_location_labels_carry_the_path_and_a_barcode_the_scan_input_reads(
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", page)
     assert texts == [f"{code}/A", "LOC-A01"]
     for text, location in zip(texts, (aisle, shelf), strict=True):
-        assert manager_client.get("/admin/documents/document/scan/", {"code": text}).json()[
-            "location"
-        ] == location.pk
+        assert (
+            manager_client.get("/admin/documents/document/scan/", {"code": text}).json()["location"]
+            == location.pk
+        )
 
 
 def test_location_labels_need_no_query_per_location(manager_client, warehouse):

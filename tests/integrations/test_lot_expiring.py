@@ -24,6 +24,7 @@ from tests.inventory.test_quant_constraints import refused
 
 pytestmark = pytest.mark.django_db
 
+
 def in_days(n: int):
     # Today as the command sees it, asked each time: a run that passes midnight must not
     # compare dates from either side of it.

@@ -77,7 +77,7 @@ def test_an_unusable_file_is_refused_on_the_form(manager_client, content, messag
 
 
 def test_a_file_too_big_for_the_screen_points_to_the_command(manager_client, monkeypatch):
-    monkeypatch.setattr("inventory.admin.IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr("inventory.admin.product_import.IMPORT_MAX_BYTES", 10)
     response = upload(manager_client, "sku,name\nLONG-1,Long enough\n")
     assert "manage.py import_products" in response.context["form"].errors["file"][0]
 

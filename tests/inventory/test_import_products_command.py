@@ -125,7 +125,7 @@ def test_a_byte_order_mark_and_blank_lines_are_fine(tmp_path):
 
 
 def test_rows_spread_over_many_batches_are_one_transaction(tmp_path, monkeypatch):
-    monkeypatch.setattr("inventory.services.IMPORT_BATCH_SIZE", 3)
+    monkeypatch.setattr("inventory.services.product_import.IMPORT_BATCH_SIZE", 3)
     rows = "".join(f"S-{n},Name {n}\n" for n in range(10))
     with pytest.raises(CommandError):
         run(write(tmp_path, "sku,name\n" + rows + ",missing sku\n"))

@@ -1,10 +1,7 @@
-"""Reads of stock used by more than one caller."""
+"""Reads of stock, reorder points and the ledger used by more than one caller."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -20,162 +17,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
-from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
 from inventory.models import (
     Inventory,
     Lot,
-    Product,
     Quant,
     ReorderPoint,
     StockMovement,
     WarehouseInventory,
 )
-from warehouses.models import Location
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    kind: str  # ledger | balance | key | quants | totals | range | error
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-# Each check is one query whose rows are the mismatches it found, and a way to say each one.
-# FULL OUTER JOINs so that a row on either side without its twin is reported too.
-_CHECKS: list[tuple[str, str, object]] = [
-    (
-        "ledger",
-        """
-        SELECT q.id, q.location_id, q.product_id, q.lot_id, q.quantity, COALESCE(l.total, 0)
-        FROM stock_quants q
-        LEFT JOIN (SELECT quant_id, SUM(quantity) AS total FROM stock_movements
-                   GROUP BY quant_id) l ON l.quant_id = q.id
-        WHERE q.quantity <> COALESCE(l.total, 0)
-        ORDER BY q.id
-        """,
-        lambda q, loc, p, lot, qty, total: (
-            f"quant {q} (product {p} at location {loc}, lot {lot}) holds {qty}, "
-            f"the ledger sums to {total}"
-        ),
-    ),
-    (
-        "balance",
-        """
-        SELECT id, quant_id, balance_after, running FROM (
-            SELECT id, quant_id, balance_after,
-                   SUM(quantity) OVER (PARTITION BY quant_id ORDER BY id) AS running
-            FROM stock_movements) m
-        WHERE balance_after <> running
-        ORDER BY id
-        """,
-        lambda m, q, after, running: (
-            f"movement {m} of quant {q} says balance_after {after}, its ledger up to it sums "
-            f"to {running}"
-        ),
-    ),
-    (
-        "key",
-        """
-        SELECT m.id, m.quant_id FROM stock_movements m JOIN stock_quants q ON q.id = m.quant_id
-        WHERE m.location_id <> q.location_id OR m.product_id <> q.product_id
-           OR m.warehouse_id <> q.warehouse_id OR m.lot_id IS DISTINCT FROM q.lot_id
-        ORDER BY m.id
-        """,
-        lambda m, q: (
-            f"movement {m} names another location, product, lot or warehouse than its quant {q}"
-        ),
-    ),
-    (
-        "quants",
-        """
-        SELECT COALESCE(q.warehouse_id, s.warehouse_id), COALESCE(q.product_id, s.product_id),
-               COALESCE(s.quantity, 0), COALESCE(q.quantity, 0),
-               COALESCE(s.reserved, 0), COALESCE(q.reserved, 0)
-        FROM (SELECT warehouse_id, product_id, SUM(quantity) AS quantity,
-                     SUM(reserved) AS reserved
-              FROM stock_quants GROUP BY warehouse_id, product_id) q
-        FULL OUTER JOIN warehouse_inventory s
-            ON s.warehouse_id = q.warehouse_id AND s.product_id = q.product_id
-        WHERE COALESCE(q.quantity, 0) <> COALESCE(s.quantity, 0)
-           OR COALESCE(q.reserved, 0) <> COALESCE(s.reserved, 0)
-        ORDER BY 1, 2
-        """,
-        lambda w, p, qty, qsum, res, rsum: (
-            f"stock of product {p} in warehouse {w} is {qty} ({res} reserved), "
-            f"its quants sum to {qsum} ({rsum} reserved)"
-        ),
-    ),
-    (
-        "totals",
-        """
-        SELECT COALESCE(s.product_id, t.product_id), COALESCE(t.quantity, 0),
-               COALESCE(s.quantity, 0), COALESCE(t.reserved, 0), COALESCE(s.reserved, 0)
-        FROM (SELECT product_id, SUM(quantity) AS quantity, SUM(reserved) AS reserved
-              FROM warehouse_inventory GROUP BY product_id) s
-        FULL OUTER JOIN inventory t ON t.product_id = s.product_id
-        WHERE COALESCE(s.quantity, 0) <> COALESCE(t.quantity, 0)
-           OR COALESCE(s.reserved, 0) <> COALESCE(t.reserved, 0)
-        ORDER BY 1
-        """,
-        lambda p, qty, ssum, res, rsum: (
-            f"total of product {p} is {qty} ({res} reserved), its stock rows sum to {ssum} "
-            f"({rsum} reserved)"
-        ),
-    ),
-    (
-        "reservations",
-        """
-        SELECT q.id, q.reserved, COALESCE(r.total, 0)
-        FROM stock_quants q
-        LEFT JOIN (SELECT quant_id, SUM(quantity) AS total FROM stock_reservations
-                   GROUP BY quant_id) r ON r.quant_id = q.id
-        WHERE q.reserved <> COALESCE(r.total, 0)
-        ORDER BY q.id
-        """,
-        lambda q, reserved, total: (
-            f"quant {q} has {reserved} reserved, its active reservations sum to {total}"
-        ),
-    ),
-    (
-        "range",
-        """
-        SELECT 'quant', id, quantity, reserved FROM stock_quants
-            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
-        UNION ALL
-        SELECT 'stock row', id, quantity, reserved FROM warehouse_inventory
-            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
-        UNION ALL
-        SELECT 'total of product', product_id, quantity, reserved FROM inventory
-            WHERE quantity < 0 OR reserved < 0 OR reserved > quantity
-        """,
-        lambda what, pk, qty, res: f"{what} {pk} holds {qty} with {res} reserved",
-    ),
-]
-
-
-def stock_mismatches() -> list[Mismatch]:
-    """Every place where quants, the ledger, its balances, the stock rows and the totals
-    disagree, or a quantity or its reserved part is out of range.
-
-    Runs in one REPEATABLE READ snapshot on PostgreSQL so concurrent postings cannot show up as
-    false mismatches between the queries. A check the database cannot compute (SQLite's SUM
-    overflows on corrupt rows) is reported as a mismatch of its own, never raised.
-    """
-    found: list[Mismatch] = []
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if outermost and connection.vendor == "postgresql":
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        for kind, query, say in _CHECKS:
-            try:
-                with transaction.atomic():
-                    cursor.execute(query)
-                    found += [Mismatch(kind, say(*row)) for row in cursor.fetchall()]
-            except DatabaseError as exc:
-                found.append(Mismatch("error", f"the {kind} check could not be computed: {exc}"))
-    return found
 
 
 def _balance_then(moment):
@@ -363,62 +212,6 @@ def movement_balances(*, movement_ids: list[int]) -> dict[int, int]:
 def movement_list() -> QuerySet[StockMovement]:
     """The ledger, newest first."""
     return StockMovement.objects.select_related("lot").order_by("-id")
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What a scanned code names. ``kind`` is "product" (a barcode or SKU), "location" (a
-    location's barcode or full path) or "gs1"."""
-
-    kind: str
-    code: str
-    product: Product | None
-    data: GS1Data = GS1Data()
-    location: Location | None = None
-
-
-def scan_resolve(*, code: str) -> Scan | None:
-    """The product (and lot, expiry, serial, count) a scanned code names; None if nothing.
-
-    A product's own barcode or SKU is tried first, exactly (never a prefix or a substring: a
-    scanner's code names one thing); then the code is read as a GS1 element string, whose
-    (01) GTIN is looked up in its 14-digit form, the form product barcodes are stored in.
-    Locations come before GS1: a short numeric shelf label such as "1012" would otherwise read
-    as the element string (10) lot "12".
-    """
-    code = code.strip()
-    if not code:
-        return None
-    try:
-        barcode = barcode_normalize(code)
-    except ValidationError:
-        barcode = None  # GTIN-shaped with a wrong check digit: it can still be a SKU
-    matches = Product.objects.filter(Q(sku=code) | Q(barcode=barcode or code))
-    by_barcode = {p.barcode: p for p in matches}
-    product = by_barcode.get(barcode) or next((p for p in matches if p.sku == code), None)
-    if product is not None:
-        return Scan("product", code, product)
-    location = location_by_code(code)
-    if location is not None:
-        return Scan("location", code, None, location=location)
-    data = gs1_parse(code)
-    if data is None:
-        return None
-    product = Product.objects.filter(barcode=data.gtin).first() if data.gtin else None
-    return Scan("gs1", code, product, data)
-
-
-def location_by_code(code: str) -> Location | None:
-    """The location whose barcode is ``code`` or whose full path it is (``MAIN/A/01``, or the
-    warehouse code alone for its root; codes as stored), with its warehouse. One query."""
-    warehouse_code, slash, path = code.partition("/")
-    by_path = Q(warehouse__code=warehouse_code, path=path) if path or not slash else Q()
-    found = list(
-        Location.objects.filter(Q(barcode=code) | by_path)
-        .select_related("warehouse")
-        .order_by("pk")[:2]
-    )
-    return next((loc for loc in found if loc.barcode == code), found[0] if found else None)
 
 
 # "Expiring soon" on the back office's start page and in the lots list's filter.

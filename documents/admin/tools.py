@@ -22,8 +22,8 @@ from inventory.selectors import (
     location_by_code,
     reorder_point_list,
 )
-from warehouses.api import within_location
 from warehouses.models import Warehouse
+from warehouses.selectors import within_location
 
 # The admin's formset edits at most this many lines (DATA_UPLOAD_MAX_NUMBER_FIELDS allows it).
 COUNT_MAX_LINES = 1000

@@ -1,0 +1,301 @@
+"""The documents screen. Every write goes through documents.services, as in the API."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import construct_change_message
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
+
+from documents.admin.common import (
+    STATUS_STYLE,
+    ServiceRefused,
+    _refusal,
+    _user_name,
+    _without_related_links,
+)
+from documents.admin.forms import DocumentForm, LineFormSet, LineInline
+from documents.admin.picking import PickingMixin
+from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
+from documents.admin.transitions import DocumentActionForm, DocumentTransitionsMixin
+from documents.models import DocType, Document, Status
+from documents.selectors import (
+    document_movements,
+)
+from documents.services import (
+    RESERVABLE,
+    document_create,
+    document_delete,
+    document_update,
+    user_can_cancel,
+    user_can_post,
+)
+from wms.admin_mixins import change_link, html_table
+from wms.exceptions import DomainError
+
+
+@admin.register(Document)
+class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, admin.ModelAdmin):
+    form = DocumentForm
+    inlines = (LineInline,)
+    list_display = (
+        "number",
+        "doc_type",
+        "status_badge",
+        "warehouses",
+        "reference",
+        "line_count",
+        "created_by",
+        "created_at",
+        "posted_at",
+    )
+    list_select_related = ("warehouse", "destination_warehouse", "created_by")
+    list_filter = (
+        "doc_type",
+        "status",
+        "warehouse",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+    )
+    date_hierarchy = "created_at"
+    # Exact SKU: a document is found by what it moves, never by a SKU that merely contains it.
+    search_fields = ("number", "reference", "=lines__product__sku")
+    autocomplete_fields = ("warehouse", "destination_warehouse")
+    raw_id_fields = ("origin",)
+    actions = (
+        "post_selected",
+        "reserve_selected",
+        "unreserve_selected",
+        "create_pick_list",
+        "cancel_selected",
+    )
+    action_form = DocumentActionForm
+    readonly_fields = (
+        "moved",
+        "backorder_of",
+        "backorders",
+        "returns",
+        "number",
+        "status_badge",
+        "created_by_name",
+        "created_at",
+        "posted_at",
+        "posted_by_name",
+        "cancelled_at",
+        "cancelled_by_name",
+        "cancel_reason",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "doc_type",
+                    "warehouse",
+                    "destination_warehouse",
+                    "origin",
+                    "reference",
+                    "note",
+                )
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": (
+                    ("number", "status_badge"),
+                    ("backorder_of", "backorders"),
+                    "returns",
+                    ("created_by_name", "created_at"),
+                    ("posted_by_name", "posted_at"),
+                    ("cancelled_by_name", "cancelled_at"),
+                    "cancel_reason",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        js = (
+            "admin/js/jquery.init.js",
+            "documents/scan_entry.js",
+            "documents/document_form.js",
+            "documents/responsive.js",
+        )
+        css = {"all": ("documents/scan_entry.css", "documents/responsive.css")}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_count=Count("lines"))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets[:1]  # no status before it exists
+        hidden = hidden_return_fields(obj)
+        if obj.doc_type != DocType.TRANSFER:
+            hidden.add("destination_warehouse")
+        fieldsets = without_fields(self.fieldsets, hidden)
+        if obj.is_draft:
+            return fieldsets
+        return (*fieldsets, ("What moved", {"fields": ("moved",)}))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "doc_type":
+            # Only the types this user may post: a draft nobody here can post only waits.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.choices
+                if user_can_post(request.user, value)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description="backorders")
+    def backorders(self, document):
+        links = [
+            change_link("documents_document", pk, number)
+            for pk, number in document.backorders.values_list("pk", "number")
+        ]
+        return format_html_join(", ", "{}", ((link,) for link in links)) if links else "—"
+
+    @admin.display(description="quants moved")
+    def moved(self, document):
+        """Each ledger row of the document: which line moved what out of or into which quant."""
+        rows = [
+            (
+                m.document_line_id,
+                m.product.sku,
+                change_link("warehouses_location", m.location_id, m.location.full_path),
+                m.lot.code if m.lot else "—",
+                f"{m.quantity:+d}",
+                m.balance_after,
+                "reversal" if m.is_reversal else "",
+            )
+            for m in document_movements(document_id=document.pk)
+        ]
+        return html_table(
+            ("Line", "SKU", "Location", "Lot", "Quantity", "Balance after", ""), rows, "None."
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _without_related_links(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ("doc_type", "origin", *self.readonly_fields)  # document_update keeps them
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, document):
+        background, colour = STATUS_STYLE[document.status]
+        return format_html(
+            '<span class="status status-{}" style="background:{};color:{};padding:2px 8px;'
+            'border-radius:10px;font-weight:600;white-space:nowrap">{}</span>',
+            document.status,
+            background,
+            colour,
+            document.get_status_display(),
+        )
+
+    # Who did it, as text: a link would lead staff without user permissions to a bare 403.
+
+    @admin.display(description="created by")
+    def created_by_name(self, document):
+        return _user_name(document.created_by)
+
+    @admin.display(description="posted by")
+    def posted_by_name(self, document):
+        return _user_name(document.posted_by)
+
+    @admin.display(description="cancelled by")
+    def cancelled_by_name(self, document):
+        return _user_name(document.cancelled_by)
+
+    @admin.display(description="warehouses", ordering="warehouse__code")
+    def warehouses(self, document):
+        if document.destination_warehouse_id:
+            return f"{document.warehouse.code} → {document.destination_warehouse.code}"
+        return document.warehouse.code
+
+    @admin.display(description="lines", ordering="line_count")
+    def line_count(self, document):
+        return document.line_count
+
+    # Only drafts are edited or deleted; posted and cancelled documents are shown read-only.
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+    # --- saving through the services ----------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: the document and its lines are written together in save_related."""
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        lines = next(fs for fs in formsets if isinstance(fs, LineFormSet)).lines
+        fields = {
+            "warehouse_id": data["warehouse"].pk,
+            "destination_warehouse_id": (
+                data["destination_warehouse"].pk if data.get("destination_warehouse") else None
+            ),
+            "reference": data.get("reference", ""),
+            "note": data.get("note", ""),
+            "lines": lines,
+        }
+        try:
+            if change:
+                document = document_update(document_id=form.instance.pk, **fields)
+            else:
+                document = document_create(
+                    doc_type=data["doc_type"],
+                    created_by=request.user,
+                    origin_id=data["origin"].pk if data.get("origin") else None,
+                    **fields,
+                )
+        except (ValidationError, DomainError, Document.DoesNotExist) as exc:
+            raise ServiceRefused(_refusal(exc)) from exc
+        # The admin goes on (log entry, message, redirect) with the form's object.
+        form.instance.pk = document.pk
+        form.instance.number = document.number
+
+    def construct_change_message(self, request, form, formsets, add):
+        message = construct_change_message(form, [], add)
+        if not add and any(fs.has_changed() for fs in formsets):
+            message.append({"changed": {"fields": ["lines"]}})
+        return message
+
+    def delete_model(self, request, obj):
+        try:
+            document_delete(document_id=obj.pk)
+        except (DomainError, Document.DoesNotExist) as exc:
+            raise ServiceRefused(_refusal(exc)) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceRefused as exc:
+            self.message_user(request, f"Not deleted: {exc}", messages.ERROR)
+            return redirect("admin:documents_document_change", object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        user = request.user
+        may_post = bool(obj and user_can_post(user, obj.doc_type))
+        context["can_post"] = may_post and obj.status in (Status.DRAFT, Status.RESERVED)
+        context["can_reserve"] = may_post and obj.is_draft and obj.doc_type in RESERVABLE
+        context["can_unreserve"] = may_post and obj.status == Status.RESERVED
+        context["scan_entry"] = obj is None or (
+            obj.is_draft and self.has_change_permission(request, obj)
+        )
+        context["can_cancel"] = bool(
+            obj and obj.status != Status.CANCELLED and user_can_cancel(user)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)

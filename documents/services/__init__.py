@@ -1,0 +1,55 @@
+"""Documents: create and edit drafts, post them, cancel them.
+
+Every rule about documents lives in this package, one module per action; the API, the admin and
+the commands call these functions through the names re-exported here. Each function owns its
+transaction. Posting and cancelling move stock only through inventory.services.stock_apply.
+"""
+
+from documents.services.cancelling import document_cancel
+from documents.services.drafts import document_create, document_delete, document_update
+from documents.services.lines import (
+    DESTINATION_TYPES,
+    EXACT_TYPES,
+    EXPIRY_TYPES,
+    LOCATION_TYPES,
+    LineInput,
+    document_validate,
+)
+from documents.services.permissions import (
+    CANCEL_PERMISSIONS,
+    STOCK_CORRECTIONS,
+    post_permissions,
+    user_can_cancel,
+    user_can_post,
+)
+from documents.services.picking import pick_list_create
+from documents.services.posting import document_post
+from documents.services.reservations import RESERVABLE, document_reserve, document_unreserve
+from documents.services.returns import return_create, returnable_lines
+from inventory.services import MAX_QUANTITY
+
+__all__ = [
+    "CANCEL_PERMISSIONS",
+    "DESTINATION_TYPES",
+    "EXACT_TYPES",
+    "EXPIRY_TYPES",
+    "LOCATION_TYPES",
+    "LineInput",
+    "MAX_QUANTITY",
+    "RESERVABLE",
+    "STOCK_CORRECTIONS",
+    "document_cancel",
+    "document_create",
+    "document_delete",
+    "document_post",
+    "document_reserve",
+    "document_unreserve",
+    "document_update",
+    "document_validate",
+    "pick_list_create",
+    "post_permissions",
+    "return_create",
+    "returnable_lines",
+    "user_can_cancel",
+    "user_can_post",
+]

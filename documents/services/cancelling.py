@@ -1,0 +1,84 @@
+"""Cancelling: a draft is dropped, a posted document's stock is moved back."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from documents import signals
+from documents.exceptions import (
+    DocumentStateError,
+)
+from documents.models import (
+    CANCEL_REASON_MAX,
+    DocType,
+    Document,
+    Status,
+)
+from documents.services._common import _lock
+from documents.services.permissions import CANCEL_PERMISSIONS, _require
+from documents.services.reservations import _release
+from documents.services.returns import _refuse_if_returned
+from inventory.models import StockMovement
+from inventory.services import StockChange, stock_apply
+from wms import metrics
+
+logger = logging.getLogger(__name__)
+
+
+def document_cancel(*, document_id: int, user=None, reason: str = "") -> Document:
+    """Cancel a draft, or a posted document by writing movements that reverse its own; the
+    reason given is kept on the document.
+
+    A posted document whose reversal would take back stock that is gone is refused with
+    InsufficientStock and stays posted.
+    """
+    reason = reason.strip()
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"At most {CANCEL_REASON_MAX} characters."})
+    with transaction.atomic():
+        document = _lock(document_id)
+        _require(user, CANCEL_PERMISSIONS, "cancel documents")
+        if document.status == Status.CANCELLED:
+            raise DocumentStateError(
+                f"{document.number} is already cancelled.", status=document.status
+            )
+        reversed_count = 0
+        if document.status == Status.RESERVED:
+            _release(document)
+        if document.status == Status.POSTED and document.doc_type == DocType.SHIPMENT:
+            _refuse_if_returned(document)
+        if document.status == Status.POSTED:
+            movements = StockMovement.objects.filter(
+                document_id=document.pk, is_reversal=False
+            ).values_list(
+                "warehouse_id",
+                "location_id",
+                "product_id",
+                "lot_id",
+                "quantity",
+                "document_line_id",
+                "quant__is_serial",
+            )
+            # Exactly its own rows, quant by quant; rows of one line and quant add up.
+            changes = [
+                StockChange(w, loc, p, lot, -q, line, is_serial=serial)
+                for w, loc, p, lot, q, line, serial in movements
+            ]
+            reversed_count = stock_apply(
+                changes=changes, document_id=document.pk, is_reversal=True
+            ).movements
+        document.status = Status.CANCELLED
+        document.cancelled_at = timezone.now()
+        document.cancelled_by = user
+        document.cancel_reason = reason
+        document.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+        )
+        signals.document_cancelled.send(sender=Document, document=document)
+    transaction.on_commit(
+        lambda: metrics.document_cancelled(doc_type=document.doc_type, movements=reversed_count)
+    )
+    logger.info("Document %s cancelled (%d movements reversed)", document.number, reversed_count)
+    return document

@@ -1,0 +1,139 @@
+"""Drafts: create, edit and delete a document before it moves stock."""
+
+import logging
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Q
+
+from documents.models import (
+    NUMBER_PREFIX,
+    Document,
+    DocumentLine,
+)
+from documents.services._common import _lock_draft
+from documents.services.lines import LineInput, document_validate
+from inventory.models import Lot, Product, Tracking
+
+logger = logging.getLogger(__name__)
+
+
+def document_create(
+    *,
+    doc_type: str,
+    warehouse_id: int,
+    lines: Sequence[LineInput],
+    destination_warehouse_id: int | None = None,
+    reference: str = "",
+    note: str = "",
+    created_by=None,
+    origin_id: int | None = None,
+) -> Document:
+    """Create a draft with its lines and give it its number. A return names its shipment
+    (``origin_id``)."""
+    resolved = document_validate(
+        doc_type=doc_type,
+        warehouse_id=warehouse_id,
+        destination_warehouse_id=destination_warehouse_id,
+        lines=lines,
+        origin_id=origin_id,
+    )
+    with transaction.atomic():
+        document = Document.objects.create(
+            doc_type=doc_type,
+            warehouse_id=warehouse_id,
+            destination_warehouse_id=destination_warehouse_id,
+            origin_id=origin_id,
+            reference=reference,
+            note=note,
+            created_by=created_by,
+        )
+        document.number = f"{NUMBER_PREFIX[doc_type]}-{document.pk:06d}"
+        Document.objects.filter(pk=document.pk).update(number=document.number)
+        _write_lines(document, resolved)
+    logger.info("Document %s created (%d lines)", document.number, len(lines))
+    return document
+
+
+_EDITABLE = {"warehouse_id", "destination_warehouse_id", "reference", "note", "lines"}
+
+
+def document_update(*, document_id: int, **changes) -> Document:
+    """Change a draft. Any of warehouse_id, destination_warehouse_id, reference, note and
+    lines (which replaces all lines) may be given; the rest stays as it is."""
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise TypeError(f"document_update() got unexpected fields {sorted(unknown)}")
+    with transaction.atomic():
+        document = _lock_draft(document_id, "edited")
+        lines = changes.pop("lines", None)
+        for field, value in changes.items():
+            setattr(document, field, value)
+        resolved = document_validate(
+            doc_type=document.doc_type,
+            warehouse_id=document.warehouse_id,
+            destination_warehouse_id=document.destination_warehouse_id,
+            lines=lines if lines is not None else _current_lines(document),
+            origin_id=document.origin_id,
+        )
+        document.save()
+        if lines is not None:
+            document.lines.all().delete()
+            _write_lines(document, resolved)
+    return document
+
+
+def document_delete(*, document_id: int) -> None:
+    with transaction.atomic():
+        document = _lock_draft(document_id, "deleted")
+        document.delete()
+
+
+def _current_lines(document: Document) -> list[LineInput]:
+    return [
+        LineInput(*values)
+        for values in document.lines.values_list(
+            "product_id", "quantity", "location_id", "destination_location_id", "lot__code"
+        )
+    ]
+
+
+def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]]) -> None:
+    new_lots = {
+        (line.product_id, line.lot): line.expires_on
+        for line, lot_id in resolved
+        if line.lot and lot_id is None
+    }
+    lot_ids = {}
+    if new_lots:
+        serial = set(
+            Product.objects.filter(
+                pk__in={p for p, _ in new_lots}, tracking=Tracking.SERIAL
+            ).values_list("pk", flat=True)
+        )
+        # Race-free against a concurrent draft naming the same new lot; sorted like every insert.
+        Lot.objects.bulk_create(
+            [
+                Lot(product_id=p, code=code, expires_on=expires, is_serial=p in serial)
+                for (p, code), expires in sorted(new_lots.items())
+            ],
+            ignore_conflicts=True,
+        )
+        match = Q()
+        for p, code in new_lots:
+            match |= Q(product_id=p, code=code)
+        lot_ids = {
+            (p, code): pk
+            for pk, p, code in Lot.objects.filter(match).values_list("pk", "product_id", "code")
+        }
+    DocumentLine.objects.bulk_create(
+        DocumentLine(
+            document=document,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            location_id=line.location_id,
+            destination_location_id=line.destination_location_id,
+            lot_id=lot_id or lot_ids.get((line.product_id, line.lot)),
+        )
+        for line, lot_id in resolved
+    )

@@ -1,0 +1,164 @@
+"""Posting: move a document's stock, all or nothing, and record why a posting failed."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, OperationalError, transaction
+from django.utils import timezone
+
+from documents import signals
+from documents.exceptions import (
+    DocumentStateError,
+    EmptyDocument,
+)
+from documents.models import (
+    NUMBER_PREFIX,
+    DocType,
+    Document,
+    DocumentLine,
+    PostingFailure,
+    Status,
+)
+from documents.services._common import PostingLine, _lines_to_post, _lock, _stock_effects
+from documents.services.permissions import _require, post_permissions
+from documents.services.reservations import _consume_reservations
+from documents.services.returns import _check_return
+from inventory.models import StockReservation
+from inventory.services import stock_apply
+from wms import metrics
+from wms.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def document_post(
+    *, document_id: int, user=None, shipped: dict[int, int] | None = None
+) -> Document:
+    """Move the stock of a draft or a reserved document, all or nothing, and mark it posted.
+
+    A draft takes its stock by the removal strategy. A reserved document moves exactly the
+    quants it reserved; ``shipped`` ({line id: quantity}, reserved documents only) ships fewer
+    than reserved on a line (a short pick), and whatever a line ordered and did not ship becomes
+    a backorder: a new draft of the same type naming this one (``document.backorder``).
+
+    Raises Document.DoesNotExist, PermissionDenied, DocumentStateError (not a draft or
+    reserved), EmptyDocument, ValidationError (bad shipped quantities), InsufficientStock
+    (every shortage listed) or StockLimitExceeded. Every failure is counted and recorded as a
+    PostingFailure once the posting has rolled back.
+    """
+    try:
+        with transaction.atomic():
+            document = _lock(document_id)
+            _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
+            if document.status not in (Status.DRAFT, Status.RESERVED):
+                raise DocumentStateError(
+                    f"{document.number} is already {document.status}; only drafts and reserved "
+                    "documents can be posted.",
+                    status=document.status,
+                )
+            if shipped is not None and document.status != Status.RESERVED:
+                raise ValidationError(
+                    {"lines": ["Shipped quantities are given for reserved documents only."]}
+                )
+            lines = _lines_to_post(document.pk)
+            if not lines:
+                raise EmptyDocument(f"{document.number} has no lines to post.")
+            was_reserved = document.status == Status.RESERVED
+            if document.doc_type == DocType.RETURN:
+                _check_return(document, lines)
+            if was_reserved:
+                changes, owed = _consume_reservations(document, lines, shipped or {})
+                takes = []
+            else:
+                (changes, takes), owed = _stock_effects(document, lines), {}
+            # Marked posted before the stock rows are locked: one statement less while they
+            # are held (a failure below rolls it back with everything else).
+            document.status = Status.POSTED
+            document.posted_at = timezone.now()
+            document.posted_by = user
+            document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk).movements
+            if was_reserved:
+                StockReservation.objects.filter(document_id=document.pk).delete()
+            document.backorder = _create_backorder(document, lines, owed) if owed else None
+            signals.document_posted.send(
+                sender=Document, document=document, was_reserved=was_reserved
+            )
+    except Exception as exc:
+        _record_post_failure(document_id, user, exc)
+        raise
+    # Counted when the posting is committed: inside a caller's transaction that may still roll
+    # back, the counters must not run ahead of the database.
+    transaction.on_commit(
+        lambda: metrics.document_posted(doc_type=document.doc_type, movements=moved)
+    )
+    logger.info("Document %s posted (%d lines)", document.number, len(lines))
+    return document
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return exc.code
+    if isinstance(exc, PermissionDenied):
+        return "permission_denied"
+    if isinstance(exc, Document.DoesNotExist):
+        return "not_found"
+    if isinstance(exc, ValidationError):
+        return "invalid"
+    if isinstance(exc, OperationalError):
+        return "database_unavailable"
+    return "error"
+
+
+def _record_post_failure(document_id: int, user, exc: Exception) -> None:
+    reason = _failure_reason(exc)
+    metrics.POST_FAILURES.labels(reason=reason).inc()
+    if reason == "database_unavailable" or transaction.get_connection().needs_rollback:
+        return  # nowhere to write it now; the metric and the log have it
+    try:
+        # A savepoint of its own: if even this fails, a caller's transaction stays usable and
+        # the original error is the one that propagates.
+        with transaction.atomic():
+            document = Document.objects.filter(pk=document_id).only("number", "doc_type").first()
+            PostingFailure.objects.create(
+                document=document,
+                document_number=(document.number or "") if document else "",
+                doc_type=document.doc_type if document else "",
+                reason=reason,
+                message=(getattr(exc, "message", None) or str(exc))[:2000],
+                user=user if getattr(user, "pk", None) else None,
+            )
+    except DatabaseError:
+        logger.exception("Could not record the failed posting of document %s", document_id)
+
+
+def _create_backorder(
+    document: Document, lines: list[PostingLine], owed: dict[int, int]
+) -> Document:
+    """A draft of the same type holding what ``document`` ordered and did not ship."""
+    backorder = Document.objects.create(
+        doc_type=document.doc_type,
+        warehouse_id=document.warehouse_id,
+        destination_warehouse_id=document.destination_warehouse_id,
+        reference=document.reference,
+        note=document.note,
+        created_by_id=document.created_by_id,
+        backorder_of=document,
+    )
+    backorder.number = f"{NUMBER_PREFIX[document.doc_type]}-{backorder.pk:06d}"
+    Document.objects.filter(pk=backorder.pk).update(number=backorder.number)
+    DocumentLine.objects.bulk_create(
+        DocumentLine(
+            document=backorder,
+            product_id=line.product_id,
+            quantity=owed[line.id],
+            location_id=line.location_id,
+            destination_location_id=line.destination_location_id,
+            lot_id=line.lot_id,
+        )
+        for line in lines
+        if line.id in owed
+    )
+    transaction.on_commit(lambda: metrics.BACKORDERS.labels(doc_type=document.doc_type).inc())
+    logger.info("Backorder %s of %s created", backorder.number, document.number)
+    return backorder

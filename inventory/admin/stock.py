@@ -1,0 +1,146 @@
+"""Stock rows, product totals and the ledger: read-only screens."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+
+from inventory.admin.common import InStockFilter, RowColumns, _movement_document, _signed
+from inventory.models import (
+    Inventory,
+    StockMovement,
+    WarehouseInventory,
+)
+from inventory.selectors import (
+    movement_balances,
+)
+from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin
+
+
+@admin.register(WarehouseInventory)
+class WarehouseInventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "product_link",
+        "product_name",
+        "warehouse_link",
+        "quantity",
+        "reserved",
+        "available",
+        "updated_at",
+    )
+    list_select_related = ("product", "warehouse")
+    list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
+    search_fields = ("product__sku", "product__name", "warehouse__code")
+    ordering = ("warehouse__code", "product__sku")
+    csv_columns = (
+        ("warehouse", "warehouse__code"),
+        ("sku", "product__sku"),
+        ("name", "product__name"),
+        ("unit", "product__unit"),
+        ("quantity", "quantity"),
+        ("updated_at", "updated_at"),
+    )
+
+
+@admin.register(Inventory)
+class InventoryAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "product_link",
+        "product_name",
+        "unit",
+        "quantity",
+        "reserved",
+        "available",
+        "updated_at",
+    )
+    list_select_related = ("product",)
+    list_filter = (InStockFilter, "product__unit", "product__is_active")
+    search_fields = ("product__sku", "product__name")
+    ordering = ("product__sku",)
+    csv_columns = (
+        ("sku", "product__sku"),
+        ("name", "product__name"),
+        ("unit", "product__unit"),
+        ("quantity", "quantity"),
+        ("updated_at", "updated_at"),
+    )
+
+    @admin.display(description="unit", ordering="product__unit")
+    def unit(self, row):
+        return row.product.get_unit_display()
+
+
+class LedgerChangeList(ChangeList):
+    """The ledger's page, each row with the balance after it: computed for the rows of the
+    page only, after paging, so a deep page costs what the first does."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        balances = movement_balances(movement_ids=[m.pk for m in rows])
+        for movement in rows:
+            movement.balance = balances.get(movement.pk)
+        self.result_list = rows
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "document_link",
+        "doc_type",
+        "product_link",
+        "warehouse_link",
+        "signed_quantity",
+        "balance",
+        "is_reversal",
+        "by",
+    )
+    list_select_related = (
+        "document__posted_by",
+        "document__cancelled_by",
+        "product",
+        "warehouse",
+    )
+    list_filter = ("document__doc_type", "is_reversal", "warehouse")
+    # Codes and numbers match exactly (SKU-1 must not find SKU-10); names by any part.
+    search_fields = ("=product__sku", "product__name", "=document__number", "=warehouse__code")
+    date_hierarchy = "created_at"
+    ordering = ("-id",)
+    # Counting a ledger of millions of rows for every page is slow; filtered counts stay.
+    show_full_result_count = False
+    csv_columns = (
+        ("id", "id"),
+        ("created_at", "created_at"),
+        ("document", "document__number"),
+        ("doc_type", "document__doc_type"),
+        ("warehouse", "warehouse__code"),
+        ("sku", "product__sku"),
+        ("quantity", "quantity"),
+        ("is_reversal", "is_reversal"),
+    )
+
+    @admin.display(description="document", ordering="document__number")
+    def document_link(self, movement):
+        return _movement_document(movement)
+
+    @admin.display(description="type", ordering="document__doc_type")
+    def doc_type(self, movement):
+        return movement.document.get_doc_type_display()
+
+    @admin.display(description="quantity", ordering="quantity")
+    def signed_quantity(self, movement):
+        return _signed(movement.quantity)
+
+    def get_changelist(self, request, **kwargs):
+        return LedgerChangeList
+
+    @admin.display(description="balance after")
+    def balance(self, movement):
+        return movement.balance
+
+    @admin.display(description="by")
+    def by(self, movement):
+        user = (
+            movement.document.cancelled_by if movement.is_reversal else movement.document.posted_by
+        )
+        return user.get_username() if user is not None else "-"

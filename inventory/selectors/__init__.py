@@ -1,0 +1,48 @@
+"""Reads of stock used by more than one caller: stock and the ledger, the stock check, scanning.
+Callers import from here; each concern has its module.
+"""
+
+from inventory.selectors.checks import Mismatch, stock_mismatches
+from inventory.selectors.scan import Scan, location_by_code, scan_resolve
+from inventory.selectors.stock import (
+    EXPIRING_SOON_DAYS,
+    available_by_product,
+    available_quantity,
+    below_reorder_point,
+    location_stock,
+    lots_expiring_in_stock,
+    movement_balances,
+    movement_list,
+    product_movements,
+    product_stock,
+    product_total_list,
+    quant_list,
+    reorder_point_list,
+    stock_as_of,
+    stock_list,
+    warehouse_stock,
+)
+
+__all__ = [
+    "EXPIRING_SOON_DAYS",
+    "Mismatch",
+    "Scan",
+    "available_by_product",
+    "available_quantity",
+    "below_reorder_point",
+    "location_by_code",
+    "location_stock",
+    "lots_expiring_in_stock",
+    "movement_balances",
+    "movement_list",
+    "product_movements",
+    "product_stock",
+    "product_total_list",
+    "quant_list",
+    "reorder_point_list",
+    "scan_resolve",
+    "stock_as_of",
+    "stock_list",
+    "stock_mismatches",
+    "warehouse_stock",
+]

@@ -1,0 +1,126 @@
+"""Serializers that webhook payloads reuse as well as the API."""
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from inventory.models import (
+    Lot,
+    Product,
+    Quant,
+    ReorderPoint,
+)
+from inventory.selectors import (
+    reorder_point_list,
+)
+from wms.api import (
+    ModelSerializer,
+    StrictIntegerField,
+)
+from wms.filters import (
+    BIGINT_MAX,
+)
+
+
+def _shown_fields():
+    """quantity, reserved, available as a selector annotated them (now, or as of an instant)."""
+    return {
+        "quantity": serializers.IntegerField(source="shown_quantity", read_only=True),
+        "reserved": serializers.IntegerField(
+            source="shown_reserved", read_only=True, allow_null=True
+        ),
+        "available": serializers.IntegerField(
+            source="shown_available",
+            read_only=True,
+            allow_null=True,
+            help_text="quantity - reserved: what a new document may take.",
+        ),
+    }
+
+
+class LotSerializer(ModelSerializer):
+    class Meta:
+        model = Lot
+        fields = ["id", "product", "code", "expires_on", "is_serial", "created_at"]
+        read_only_fields = ["is_serial", "created_at"]
+
+    def validate(self, attrs):
+        product = attrs.get("product") or self.instance.product
+        if self.instance is not None and attrs.get("product", product) != self.instance.product:
+            raise ValidationError({"product": ["A lot's product cannot change."]})
+        if product.tracking == Product.Tracking.NONE:
+            raise ValidationError({"product": [f"{product.sku} is not tracked by lot."]})
+        code = attrs.get("code", getattr(self.instance, "code", None))
+        taken = Lot.objects.filter(product=product, code=code)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError({"code": [f"{product.sku} already has a lot {code}."]})
+        return attrs
+
+    def create(self, validated_data):
+        product = validated_data["product"]
+        return super().create(
+            {**validated_data, "is_serial": product.tracking == Product.Tracking.SERIAL}
+        )
+
+
+class QuantSerializer(serializers.ModelSerializer):
+    location_path = serializers.CharField(source="location.full_path", read_only=True)
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    lot = serializers.CharField(source="lot.code", read_only=True, allow_null=True)
+    expires_on = serializers.DateField(source="lot.expires_on", read_only=True, allow_null=True)
+    quantity, reserved, available = _shown_fields().values()
+
+    class Meta:
+        model = Quant
+        fields = [
+            "id",
+            "warehouse",
+            "location",
+            "location_path",
+            "product",
+            "sku",
+            "lot",
+            "expires_on",
+            "quantity",
+            "reserved",
+            "available",
+        ]
+
+
+class ReorderPointSerializer(ModelSerializer):
+    min_quantity = StrictIntegerField(min_value=0, max_value=BIGINT_MAX)
+    target_quantity = StrictIntegerField(
+        min_value=0, max_value=BIGINT_MAX, help_text="At least min_quantity."
+    )
+    available = serializers.IntegerField(read_only=True, help_text="0 when never in stock.")
+    to_order = serializers.IntegerField(
+        read_only=True, help_text="target_quantity - available, or 0 when at the target."
+    )
+
+    class Meta:
+        model = ReorderPoint
+        fields = [
+            "id",
+            "warehouse",
+            "product",
+            "min_quantity",
+            "target_quantity",
+            "available",
+            "to_order",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        low = attrs.get("min_quantity", getattr(self.instance, "min_quantity", None))
+        high = attrs.get("target_quantity", getattr(self.instance, "target_quantity", None))
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"target_quantity": ["The target must be at least the minimum."]}
+            )
+        return attrs
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "available"):  # just written: read it back with its stock
+            instance = reorder_point_list().get(pk=instance.pk)
+        return super().to_representation(instance)

@@ -1,0 +1,45 @@
+"""Inventory services: the stock engine (``stock_apply``, the one place where stock changes),
+products, and the product import. Callers import from here; each concern has its module.
+"""
+
+from inventory.exceptions import TrackingInUse
+from inventory.services.product_import import (
+    IMPORT_BATCH_SIZE,
+    IMPORT_COLUMNS,
+    IMPORT_REQUIRED_COLUMNS,
+    ImportRowError,
+    ImportRowOutcome,
+    ProductImportResult,
+    products_import,
+)
+from inventory.services.products import product_check_tracking
+from inventory.services.stock import stock_apply
+from inventory.services.stock_types import (
+    MAX_QUANTITY,
+    QuantKey,
+    StockChange,
+    StockResult,
+    StockTake,
+    key_order,
+    removal_order,
+)
+
+__all__ = [
+    "IMPORT_BATCH_SIZE",
+    "IMPORT_COLUMNS",
+    "IMPORT_REQUIRED_COLUMNS",
+    "ImportRowError",
+    "ImportRowOutcome",
+    "MAX_QUANTITY",
+    "ProductImportResult",
+    "QuantKey",
+    "StockChange",
+    "StockResult",
+    "StockTake",
+    "TrackingInUse",
+    "key_order",
+    "product_check_tracking",
+    "products_import",
+    "removal_order",
+    "stock_apply",
+]
