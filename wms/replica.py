@@ -9,6 +9,10 @@ session) and returned in the ``X-WMS-LSN`` header; a client may send that header
 connection to be served at least that fresh. Otherwise the read goes to the primary, with a
 metric and a log line saying why.
 
+The lag is the replica's own (the age of its last replayed commit while it has WAL left to
+replay), or, when it has not replayed the newest write any client made (also kept in the cache),
+the age of that write: a replica that stopped receiving has nothing left to replay but is behind.
+
 The replica is probed once per request that would use it (one short query on the connection the
 reads then use); a replica found down is not tried again for DB_REPLICA_RETRY seconds.
 """
@@ -19,7 +23,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from time import monotonic
+from time import monotonic, time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -97,7 +101,7 @@ def _skip(reason: str, detail: str) -> bool:
     return False
 
 
-def _probe(min_lsn: int) -> bool:
+def _probe(min_lsn: int, newest_write: tuple[int, float] | None) -> bool:
     """Whether the replica can serve this request now; probed on its own connection."""
     from wms.backends.postgresql.base import limited_wait
 
@@ -114,6 +118,10 @@ def _probe(min_lsn: int) -> bool:
         connection.close()
         return _skip("down", str(exc).strip().splitlines()[0] if str(exc).strip() else "error")
     lag = float(lag)
+    if newest_write is not None and lsn_value(replay) < newest_write[0]:
+        # It has not replayed the newest write any client made, however current it says it is
+        # (a replica no longer receiving has nothing left to replay): behind since that write.
+        lag = max(lag, time() - newest_write[1])
     metrics.REPLICA_LAG.set(lag)
     if lag > settings.DB_REPLICA_MAX_LAG:
         return _skip("lag", f"{lag:.1f} s behind (limit {settings.DB_REPLICA_MAX_LAG:g} s)")
@@ -132,8 +140,8 @@ def use_replica() -> bool:
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return False
     if context.decision is None:
-        min_lsn = max(context.min_lsn, _remembered_lsn(context.client))
-        context.decision = _probe(min_lsn)
+        remembered, newest_write = _remembered(context.client)
+        context.decision = _probe(max(context.min_lsn, remembered), newest_write)
         if context.decision:
             metrics.REPLICA_READS.inc()
     return context.decision
@@ -159,14 +167,23 @@ class reading:
 
 
 def _cache_key(client: str) -> str:
-    return "wms:lsn:" + hashlib.sha256(client.encode()).hexdigest()
+    """Per primary database too: positions of one server mean nothing on another."""
+    primary = settings.DATABASES[DEFAULT_DB_ALIAS]
+    where = f"{primary.get('HOST')}:{primary.get('PORT')}/{primary.get('NAME')}"
+    return "wms:lsn:" + hashlib.sha256(f"{where} {client}".encode()).hexdigest()
 
 
-def _remembered_lsn(client: str | None) -> int:
-    if not client:
-        return 0
-    stored = cache.get(_cache_key(client))
-    return lsn_value(stored) if stored else 0
+NEWEST_WRITE = "(the newest write of any client)"
+
+
+def _remembered(client: str | None) -> tuple[int, tuple[int, float] | None]:
+    """The client's last write position (0: none), and the newest write of any client with
+    when it was made."""
+    keys = [_cache_key(NEWEST_WRITE), *([_cache_key(client)] if client else [])]
+    found = cache.get_many(keys)
+    mine = found.get(keys[-1]) if client else None
+    newest = found.get(keys[0])
+    return (lsn_value(mine) if mine else 0), ((lsn_value(newest[0]), newest[1]) if newest else None)
 
 
 def remember_write(client: str | None) -> str | None:
@@ -177,11 +194,16 @@ def remember_write(client: str | None) -> str | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         position = cursor.fetchone()[0]
+    value = lsn_value(position)
     if client:
         key = _cache_key(client)
         previous = cache.get(key)
-        if previous is None or lsn_value(previous) < lsn_value(position):
+        if previous is None or lsn_value(previous) < value:
             cache.set(key, position, timeout=settings.DB_REPLICA_LSN_TTL)
+    newest_key = _cache_key(NEWEST_WRITE)
+    newest = cache.get(newest_key)
+    if newest is None or lsn_value(newest[0]) < value:
+        cache.set(newest_key, (position, time()), timeout=settings.DB_REPLICA_LSN_TTL)
     return position
 
 

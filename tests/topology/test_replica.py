@@ -182,6 +182,34 @@ def test_a_lagging_replica_is_skipped_and_used_again_when_it_catches_up(
     assert metric(replicated, "wms_db_replica_reads") > reads
 
 
+def test_a_replica_that_stopped_receiving_is_skipped_once_behind_the_limit(
+    primary, replica, replicated, world
+):
+    """Its own figures say it is current (nothing received is left to replay); the newest write
+    of any client, which it has not replayed, says otherwise."""
+    writer, other = (api(replicated, token) for token in world["tokens"][:2])
+    conninfo = replica.psql("SHOW primary_conninfo")[0]
+    replica.psql("ALTER SYSTEM SET primary_conninfo = ''")
+    replica.psql("SELECT pg_reload_conf()")
+    try:
+        deadline = time.monotonic() + 20
+        while replica.psql("SELECT count(*) FROM pg_stat_wal_receiver")[0]:
+            assert time.monotonic() < deadline, "the replica kept receiving"
+            time.sleep(0.2)
+        sku = f"CUT-{uuid.uuid4().hex[:6]}"
+        assert writer.post("/api/v1/products/", {"sku": sku, "name": "x"}).status == 201
+        assert sku not in skus(other)  # within the limit: the replica still serves others
+        time.sleep(MAX_LAG + 1)
+        lagged = skipped(replicated, "lag")
+        assert sku in skus(other)  # past it: the primary
+        assert skipped(replicated, "lag") > lagged
+    finally:
+        escaped = conninfo.replace("'", "''")
+        replica.psql(f"ALTER SYSTEM SET primary_conninfo = '{escaped}'")
+        replica.psql("SELECT pg_reload_conf()")
+    wait_caught_up(primary, replica)
+
+
 def test_a_stopped_replica_costs_no_error(primary, replica, replicated, world):
     other = api(replicated, world["tokens"][2])
     replica.stop("fast")
