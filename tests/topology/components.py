@@ -103,13 +103,18 @@ class PgBouncer:
                 os.kill(int(pidfile.read_text().split()[0]), signal.SIGINT)
             except (ProcessLookupError, ValueError):
                 pass
-        if self.process and self.process.poll() is None:
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
+        finish(self.process, self.root)
+
+
+def finish(process, root: Path) -> None:
+    """Wait up to 10 s for ``process`` (already told to stop), kill it after, remove ``root``."""
+    if process and process.poll() is None:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def make_certificates(root: Path, host: str) -> dict[str, Path]:
@@ -122,32 +127,21 @@ def make_certificates(root: Path, host: str) -> dict[str, Path]:
         subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
 
     key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-    openssl(
-        "req",
-        "-x509",
-        *key,
-        "-keyout",
-        str(paths["ca.key"]),
-        "-out",
-        str(paths["ca.pem"]),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=WMS topology test CA",
-    )
-    openssl(
-        "req",
-        "-x509",
-        *key,
-        "-keyout",
-        str(root / "other-ca.key"),
-        "-out",
-        str(paths["other-ca.pem"]),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Another CA",
-    )
+    for name, subject in (("ca", "WMS topology test CA"), ("other-ca", "Another CA")):
+        keyfile, certificate = str(root / f"{name}.key"), str(root / f"{name}.pem")
+        openssl(
+            "req",
+            "-x509",
+            *key,
+            "-keyout",
+            keyfile,
+            "-out",
+            certificate,
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={subject}",
+        )
     csr = root / "server.csr"
     openssl(
         "req", *key, "-keyout", str(paths["server.key"]), "-out", str(csr), "-subj", f"/CN={host}"
@@ -238,9 +232,4 @@ class Haproxy:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
+        finish(self.process, self.root)
