@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the demo data (docs/api.md's first session needs it empty).
 DEMO   ?= 1
 
-.PHONY: run test chaos bench-smoke install lint migrate clean audit-deps
+.PHONY: run test chaos topology-test backup-drill bench-smoke install lint migrate clean audit-deps
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,15 @@ chaos: install .env
 # DATABASE_URL's server (PostgreSQL): the figures mean nothing, running to the end does. CI runs it.
 bench-smoke: install .env
 	$(BIN)/python bench/smoke.py
+
+# The WMS against real components started on loopback (docs/operations.md, "Topology tests"): a
+# streaming replica, PgBouncer, a TLS-only server, a backup restored, two instances behind haproxy.
+topology-test: install .env
+	$(BIN)/python -m pytest tests/topology -m topology $(PYTEST_ARGS)
+
+# Dump the database, restore it into a scratch database, verify it (docs/operations.md).
+backup-drill: install .env
+	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -23,6 +23,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or (2 * multiprocessing.cpu_coun
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
+# Proxy headers are judged by the app alone (TRUSTED_PROXIES, wms.ratelimit): gunicorn's default
+# would take X-Forwarded-Proto from any loopback client as HTTPS, whatever the settings say.
+forwarded_allow_ips = ""
 # No control socket: it needs a writable home (the pod's root filesystem is read-only), and
 # nothing here uses it; signals do the same job.
 control_socket_disable = True

@@ -72,6 +72,21 @@ DB_POOL_WAIT = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 
+REPLICA_SKIPPED = Counter(
+    "wms_db_replica_skipped",
+    "Requests that would have read from the replica but read from the primary, by reason "
+    "(down, lag, behind_client: the replica has not replayed the client's last write yet).",
+    ["reason"],
+)
+REPLICA_READS = Counter(
+    "wms_db_replica_reads", "Requests (or reporting blocks) whose reads the replica served."
+)
+REPLICA_LAG = Gauge(
+    "wms_db_replica_lag_seconds",
+    "The read replica's replay lag as last probed.",
+    multiprocess_mode="max",
+)
+
 
 def record_pool(alias: str, pool) -> None:
     stats = pool.get_stats()

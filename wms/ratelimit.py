@@ -87,3 +87,20 @@ class RateLimitMiddleware:
         )
         response["Retry-After"] = str(retry_after)
         return response
+
+
+class UntrustedProxyHeadersMiddleware:
+    """Outermost but one: with TRUSTED_PROXIES set, X-Forwarded-Proto (and whatever header
+    SECURE_PROXY_SSL_HEADER names) counts only on requests that come from one of them; anyone
+    else could claim HTTPS. X-Forwarded-For is read the same way by ``client_ip``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        proxies = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+        if proxies and not _is_in(request.META.get("REMOTE_ADDR", ""), proxies):
+            header = (settings.SECURE_PROXY_SSL_HEADER or ("HTTP_X_FORWARDED_PROTO",))[0]
+            for name in {header, "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST"}:
+                request.META.pop(name, None)
+        return self.get_response(request)
