@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test chaos install lint migrate clean
+.PHONY: run test chaos install lint migrate clean load-test bench-post
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,19 @@ test: install .env
 # the parts that fit CI's time. It makes and removes a PostgreSQL cluster of its own.
 chaos: install .env
 	$(BIN)/python -m pytest tests/chaos -m chaos $(PYTEST_ARGS)
+
+# The guide's load test (bench/load_test.py): gunicorn with the production settings on the
+# PostgreSQL database of DATABASE_URL (one of its own), locust headless for LOAD_DURATION (5m by
+# default, e.g. `make load-test LOAD_DURATION=60s`), its CSVs and chart in bench/results/load/;
+# fails unless there was no 5xx, reconcile_stock passes and every acknowledged posting is there.
+LOAD_DURATION ?= 5m
+load-test: install .env
+	$(BIN)/python bench/load_test.py --duration $(LOAD_DURATION) $(LOAD_ARGS)
+
+# Posting throughput against the raw-SQL limit (bench/post_throughput.py), then its chart.
+bench-post: install .env
+	$(BIN)/python bench/post_throughput.py $(BENCH_ARGS)
+	$(BIN)/python bench/plot_throughput.py bench/results/post_throughput.json
 
 lint: install
 	$(BIN)/ruff check .

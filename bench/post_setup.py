@@ -111,22 +111,27 @@ def server_env(port: int, workers: int, worker_class: str, threads: int) -> dict
         "DEBUG": "False",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "SECURE_SSL_REDIRECT": "False",
+        "SESSION_COOKIE_SECURE": "False",  # the admin's login, over plain HTTP
+        "CSRF_COOKIE_SECURE": "False",
         "RATE_LIMIT_PER_MINUTE": "10000000",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_WORKER_CLASS": worker_class,
         "GUNICORN_THREADS": str(threads),
         "LOG_LEVEL": os.environ.get("SERVER_LOG_LEVEL", "INFO"),
+        # One connection per thread that may serve a request at once (docs/operations.md).
+        "DB_POOL_SIZE": "1",
+        "DB_MAX_OVERFLOW": str(max(threads - 1, 1)),
     }
 
 
 @contextmanager
-def gunicorn(port, workers, worker_class="sync", threads=1, log=None, app=None):
+def gunicorn(port, workers, worker_class="sync", threads=1, log=None, app=None, root=ROOT):
     """A gunicorn with the project's gunicorn.conf.py on 127.0.0.1:port, stopped on exit."""
     log = log or open(os.devnull, "w")  # noqa: SIM115 - closed with the server
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *([app] if app else [])],
-        cwd=ROOT,
+        cwd=root,
         env=server_env(port, workers, worker_class, threads),
         stdout=log,
         stderr=log,
