@@ -85,3 +85,42 @@ def test_the_answer_costs_no_query_after_the_posting(manager_api, warehouse):
             post_over_http(manager_api, shipment)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
+    """Every statement of POST .../post/ with a token and an Idempotency-Key, in order: what
+    each one is for is in BENCHMARKS.md ("Round trips per posting"). In a test the outer
+    transaction is a savepoint; in production it is BEGIN and COMMIT."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    products = ProductFactory.create_batch(10)
+    post("receipt", warehouse, [(p, 10) for p in products])
+    shipment = make_document("shipment", warehouse, [(p, 1) for p in products])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/v1/documents/{shipment.pk}/post/", HTTP_IDEMPOTENCY_KEY="k-1", format="json"
+        )
+    assert response.status_code == 200
+    kinds = [" ".join(q["sql"].split()).replace('"', "")[:30].strip() for q in queries]
+    assert [k.split(" s")[0] if k.startswith(("SAVEPOINT", "RELEASE")) else k for k in kinds] == [
+        "SELECT authtoken_token.key, au",  # the token and its user
+        "(SELECT django_content_type.ap",  # the user's permissions, one UNION
+        "SAVEPOINT",  # BEGIN in production: the key and the posting commit together
+        "WITH lock AS (SELECT pg_try_ad",  # the key: advisory lock + insert, one statement
+        "SAVEPOINT",  # document_post's own atomic block
+        "SELECT documents.id, documents",  # the document, locked
+        "SELECT l.id, l.product_id, l.q",  # its lines
+        "UPDATE documents SET status =",  # marked posted
+        "SELECT stock_quants.location_i",  # the quants to take from, locked in id order
+        "UPDATE stock_quants AS t SET q",  # quants
+        "WITH locked AS MATERIALIZED (",  # warehouse rows, locked and updated
+        "WITH locked AS MATERIALIZED (",  # product totals, locked and updated
+        "INSERT INTO stock_movements (d",  # the ledger, balance_after included
+        "SELECT webhook_subscriptions.i",  # who listens (the outbox is written if anyone)
+        "RELEASE SAVEPOINT",
+        "UPDATE idempotency_keys SET re",  # the response kept for a retry
+        "RELEASE SAVEPOINT",  # COMMIT in production
+    ]
