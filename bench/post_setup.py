@@ -7,6 +7,7 @@ making them costs the benchmark nothing it measures.
 
 from django_setup import ROOT  # isort: skip - sets Django up first
 
+import multiprocessing
 import os
 import secrets
 import signal
@@ -95,6 +96,21 @@ def make_drafts(count, n_lines, spread, warehouses, products, rng) -> list[int]:
             )
         ids.extend(d.pk for d in docs)
     return ids
+
+
+def run_together(target, per_process: list[tuple], start_in: float = 1.5) -> list:
+    """``target(*args, start_at, results)`` in a forked process for each ``args``, all starting
+    their work at ``start_at``; what each put on ``results``."""
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    start_at = time.time() + start_in
+    procs = [ctx.Process(target=target, args=(*args, start_at, results)) for args in per_process]
+    for p in procs:
+        p.start()
+    totals = [results.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return totals
 
 
 def api_token() -> str:

@@ -121,30 +121,16 @@ def _http_client(job, start_at, results):
 
 def run_clients(job, clients) -> dict:
     """Start ``clients`` processes on ``job`` together; docs/s and latency percentiles."""
-    ctx = multiprocessing.get_context("fork")
-    results = ctx.Queue()
     connection.close()
     if getattr(connection, "pool", None) is not None:
         connection.close_pool()
     target = _http_client if job["model"].startswith("http") else _inproc_client
-    per = len(job.get("drafts", [])) // clients
-    start_at = time.time() + 1.5
-    procs = [
-        ctx.Process(
-            target=target,
-            args=(
-                {**job, "seed": i, "drafts": job.get("drafts", [])[i * per : (i + 1) * per]},
-                start_at,
-                results,
-            ),
-        )
-        for i in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    totals = [results.get() for _ in procs]
-    for p in procs:
-        p.join()
+    drafts = job.get("drafts", [])
+    per = len(drafts) // clients
+    totals = post_setup.run_together(
+        target,
+        [({**job, "seed": i, "drafts": drafts[i * per : (i + 1) * per]},) for i in range(clients)],
+    )
     latencies = sorted(x for lat, *_ in totals for x in lat)
     return {
         "docs_per_s": len(latencies) / job["seconds"],
@@ -206,6 +192,20 @@ def print_row(row: dict) -> None:
     )
 
 
+def run_model(model, clients, shape, seconds, base, token, rng) -> dict:
+    """One cell of the application's models; drafts are made first for the -post models."""
+    job = {"model": model, "seconds": seconds, "shape": shape, "url": base, "token": token}
+    if model.endswith("-post"):
+        spread, lines, warehouses, products = shape
+        count = DRAFT_RATE.get(lines, 300) * seconds
+        job["drafts"] = post_setup.make_drafts(count, lines, spread, warehouses, products, rng)
+    return run_clients(job, clients)
+
+
+def psql(url: str, *args) -> None:
+    subprocess.run(["psql", url, "-q", *map(str, args)], check=True, capture_output=True)
+
+
 def libpq_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
@@ -264,19 +264,7 @@ def main():
     todo = list(cells(args))
     limits = sum(1 for c in todo if c[0] == "limit2")
     if limits:
-        subprocess.run(
-            [
-                "psql",
-                url,
-                "-q",
-                "-v",
-                f"drafts={3500 * args.seconds * limits}",
-                "-f",
-                str(BENCH / "limit2_schema.sql"),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        psql(url, "-v", f"drafts={3500 * args.seconds * limits}", "-f", BENCH / "limit2_schema.sql")
     rows, limit, rng = [], {}, random.Random(1)
     print(f"{platform.node()}: {multiprocessing.cpu_count()} cores; {args.seconds} s per cell")
     print(
@@ -293,19 +281,8 @@ def main():
             if model == "limit2":
                 result = limit[clients] = run_limit2(clients, args.seconds, url)
             else:
-                job = {
-                    "model": model,
-                    "seconds": args.seconds,
-                    "shape": (spread, lines, warehouses, products),
-                    "url": base,
-                    "token": token,
-                }
-                if model.endswith("-post"):
-                    n = DRAFT_RATE.get(lines, 300) * args.seconds
-                    job["drafts"] = post_setup.make_drafts(
-                        n, lines, spread, warehouses, products, rng
-                    )
-                result = run_clients(job, clients)
+                shape = (spread, lines, warehouses, products)
+                result = run_model(model, clients, shape, args.seconds, base, token, rng)
             ratio = (
                 result["docs_per_s"] / limit[clients]["docs_per_s"] if clients in limit else None
             )
@@ -323,19 +300,8 @@ def main():
         if base:
             server.__exit__(None, None, None)
         if limits:
-            subprocess.run(
-                [
-                    "psql",
-                    url,
-                    "-q",
-                    "-c",
-                    "DROP TABLE IF EXISTS lim_movements, "
-                    "lim_lines, lim_quants, lim_wi, lim_inv, lim_docs; "
-                    "DROP SEQUENCE IF EXISTS lim_next",
-                ],
-                check=True,
-                capture_output=True,
-            )
+            tables = "lim_movements, lim_lines, lim_quants, lim_wi, lim_inv, lim_docs"
+            psql(url, "-c", f"DROP TABLE IF EXISTS {tables}; DROP SEQUENCE IF EXISTS lim_next")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(

@@ -23,7 +23,7 @@ import post_setup
 import requests
 
 
-def _client(base, token, kind, seconds, seed, start_at, results, warehouses, products):
+def _client(base, token, kind, seconds, seed, warehouses, products, start_at, results):
     rng = random.Random(seed)
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
@@ -42,21 +42,11 @@ def _client(base, token, kind, seconds, seed, start_at, results, warehouses, pro
 
 
 def measure(base, token, kind, clients, seconds, warehouses, products) -> dict:
-    ctx = multiprocessing.get_context("fork")
-    results = ctx.Queue()
-    start_at = time.time() + 1
-    procs = [
-        ctx.Process(
-            target=_client,
-            args=(base, token, kind, seconds, i, start_at, results, warehouses, products),
-        )
-        for i in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    totals = [results.get() for _ in procs]
-    for p in procs:
-        p.join()
+    totals = post_setup.run_together(
+        _client,
+        [(base, token, kind, seconds, i, warehouses, products) for i in range(clients)],
+        start_in=1,
+    )
     return {"rps": sum(d for d, _ in totals) / seconds, "non_200": sum(b for _, b in totals)}
 
 
