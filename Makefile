@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the demo data (docs/api.md's first session needs it empty).
 DEMO   ?= 1
 
-.PHONY: run test chaos topology-test backup-drill bench-smoke install lint migrate clean audit-deps
+.PHONY: run test chaos topology-test backup-drill bench-smoke bench-post load-test install lint
+.PHONY: migrate clean audit-deps
 
 install: $(VENV)/.installed
 
@@ -50,6 +51,19 @@ topology-test: install .env
 # Dump the database, restore it into a scratch database, verify it (docs/operations.md).
 backup-drill: install .env
 	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
+
+# The guide's load test (bench/load_test.py): gunicorn with the production settings on the
+# PostgreSQL database of DATABASE_URL (one of its own), locust headless for LOAD_DURATION (5m by
+# default, e.g. `make load-test LOAD_DURATION=60s`), its CSVs and chart in bench/results/load/;
+# fails unless there was no 5xx, reconcile_stock passes and every acknowledged posting is there.
+LOAD_DURATION ?= 5m
+load-test: install .env
+	$(BIN)/python bench/load_test.py --duration $(LOAD_DURATION) $(LOAD_ARGS)
+
+# Posting throughput against the raw-SQL limit (bench/post_throughput.py), then its chart.
+bench-post: install .env
+	$(BIN)/python bench/post_throughput.py $(BENCH_ARGS)
+	$(BIN)/python bench/plot_throughput.py bench/results/post_throughput.json
 
 lint: install
 	$(BIN)/ruff check .

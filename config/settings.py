@@ -191,6 +191,9 @@ DB_REPLICA_LSN_TTL = 600
 DATABASE_ROUTERS = ["wms.routers.ReplicaRouter"]
 # --- end database runtime -------------------------------------------------------------------------
 
+# Django's ModelBackend, with a user's permissions read in one query (every API request checks one).
+AUTHENTICATION_BACKENDS = ["wms.auth_backends.ModelBackendOneQuery"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from documents.answers import as_posted
 from documents.models import DocType, Document, PickList, Status
 from documents.selectors import document_get, document_list
 from documents.serializers import (
@@ -169,9 +170,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if shipped is not None and len(shipped) != len(lines):
             raise ValidationError({"lines": ["A line appears more than once."]})
         document = document_post(document_id=int(pk), user=request.user, shipped=shipped)
-        answer = document_get(int(pk))
-        answer.backorder = document.backorder.pk if document.backorder else None
-        return Response(PostedDocumentSerializer(answer).data)
+        return Response(PostedDocumentSerializer(as_posted(document)).data)
 
     @extend_schema(
         operation_id="documents_reserve",

@@ -94,6 +94,7 @@ def document_post(
             if was_reserved:
                 StockReservation.objects.filter(document_id=document.pk).delete()
             document.backorder = _create_backorder(document, lines, owed) if owed else None
+            document.posted_lines = lines  # as posted: the API answers from them, no re-read
             signals.document_posted.send(
                 sender=Document, document=document, was_reserved=was_reserved
             )
