@@ -91,14 +91,14 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
     """Every statement of POST .../post/ with a token and an Idempotency-Key, in order: what
     each one is for is in BENCHMARKS.md ("Round trips per posting"). In a test the outer
     transaction is a savepoint; in production it is BEGIN and COMMIT."""
-    from rest_framework.authtoken.models import Token
+    from wms.tokens import api_token_create
     from rest_framework.test import APIClient
 
     products = ProductFactory.create_batch(10)
     post("receipt", warehouse, [(p, 10) for p in products])
     shipment = make_document("shipment", warehouse, [(p, 1) for p in products])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=manager)}")
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
             f"/api/v1/documents/{shipment.pk}/post/", HTTP_IDEMPOTENCY_KEY="k-1", format="json"
@@ -106,13 +106,16 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
     assert response.status_code == 200
     kinds = [" ".join(q["sql"].split()).replace('"', "")[:30].strip() for q in queries]
     assert [k.split(" s")[0] if k.startswith(("SAVEPOINT", "RELEASE")) else k for k in kinds] == [
-        "SELECT authtoken_token.key, au",  # the token and its user
+        "SELECT api_tokens.id, api_toke",  # the token (by its digest) and its user
         "(SELECT django_content_type.ap",  # the user's permissions, one UNION
         "SAVEPOINT",  # BEGIN in production: the key and the posting commit together
+        "SELECT set_config('wms.audit',",  # who acts, for the audit trail's triggers
         "WITH lock AS (SELECT pg_try_ad",  # the key: advisory lock + insert, one statement
         "SAVEPOINT",  # document_post's own atomic block
         "SELECT documents.id, documents",  # the document, locked
         "SELECT l.id, l.product_id, l.q",  # its lines
+        "SELECT id, code, is_active FRO",  # its warehouse, FOR SHARE: not deactivated meanwhile
+        "SELECT id, sku, is_active FROM",  # its products, FOR SHARE, the same way
         "UPDATE documents SET status =",  # marked posted
         "SELECT stock_quants.location_i",  # the quants to take from, locked in id order
         "UPDATE stock_quants AS t SET q",  # quants
