@@ -91,8 +91,9 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
     """Every statement of POST .../post/ with a token and an Idempotency-Key, in order: what
     each one is for is in BENCHMARKS.md ("Round trips per posting"). In a test the outer
     transaction is a savepoint; in production it is BEGIN and COMMIT."""
-    from wms.tokens import api_token_create
     from rest_framework.test import APIClient
+
+    from wms.tokens import api_token_create
 
     products = ProductFactory.create_batch(10)
     post("receipt", warehouse, [(p, 10) for p in products])
