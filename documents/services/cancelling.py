@@ -18,10 +18,8 @@ from documents.models import (
 )
 from documents.services._common import _lock
 from documents.services.permissions import CANCEL_PERMISSIONS, _require
-from documents.services.reservations import _release
 from documents.services.returns import _refuse_if_returned
-from inventory.models import StockMovement
-from inventory.services import StockChange, stock_apply
+from inventory.services import stock_release, stock_reverse
 from wms import metrics
 
 logger = logging.getLogger(__name__)
@@ -46,29 +44,11 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
             )
         reversed_count = 0
         if document.status == Status.RESERVED:
-            _release(document)
+            stock_release(document_id=document.pk)
         if document.status == Status.POSTED and document.doc_type == DocType.SHIPMENT:
             _refuse_if_returned(document)
         if document.status == Status.POSTED:
-            movements = StockMovement.objects.filter(
-                document_id=document.pk, is_reversal=False
-            ).values_list(
-                "warehouse_id",
-                "location_id",
-                "product_id",
-                "lot_id",
-                "quantity",
-                "document_line_id",
-                "quant__is_serial",
-            )
-            # Exactly its own rows, quant by quant; rows of one line and quant add up.
-            changes = [
-                StockChange(w, loc, p, lot, -q, line, is_serial=serial)
-                for w, loc, p, lot, q, line, serial in movements
-            ]
-            reversed_count = stock_apply(
-                changes=changes, document_id=document.pk, is_reversal=True
-            ).movements
+            reversed_count = stock_reverse(document_id=document.pk)
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user

@@ -21,10 +21,9 @@ from documents.models import (
 )
 from documents.services._common import PostingLine, _lines_to_post, _lock, _stock_effects
 from documents.services.permissions import _require, post_permissions
-from documents.services.reservations import _consume_reservations
+from documents.services.reservations import _consume
 from documents.services.returns import _check_return
-from inventory.models import StockReservation
-from inventory.services import stock_apply
+from inventory.services import stock_apply, stock_consume
 from wms import metrics
 from wms.exceptions import DomainError
 
@@ -67,8 +66,7 @@ def document_post(
             if document.doc_type == DocType.RETURN:
                 _check_return(document, lines)
             if was_reserved:
-                changes, owed = _consume_reservations(document, lines, shipped or {})
-                takes = []
+                consuming, owed = _consume(document, lines, shipped or {})
             else:
                 (changes, takes), owed = _stock_effects(document, lines), {}
             # Marked posted before the stock rows are locked: one statement less while they
@@ -77,9 +75,17 @@ def document_post(
             document.posted_at = timezone.now()
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
-            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk).movements
             if was_reserved:
-                StockReservation.objects.filter(document_id=document.pk).delete()
+                reservations, ship, destinations = consuming
+                moved = stock_consume(
+                    document_id=document.pk,
+                    reservations=reservations,
+                    ship=ship,
+                    destinations=destinations,
+                )
+            else:
+                moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)
+                moved = moved.movements
             document.backorder = _create_backorder(document, lines, owed) if owed else None
             signals.document_posted.send(
                 sender=Document, document=document, was_reserved=was_reserved

@@ -13,6 +13,16 @@ from inventory.services.product_import import (
     products_import,
 )
 from inventory.services.products import product_check_tracking
+from inventory.services.reserving import (
+    Reservation,
+    reserved_per_line,
+    stock_check_shipped,
+    stock_consume,
+    stock_release,
+    stock_reservations,
+    stock_reserve,
+    stock_reverse,
+)
 from inventory.services.stock import stock_apply
 from inventory.services.stock_types import (
     MAX_QUANTITY,
@@ -33,6 +43,7 @@ __all__ = [
     "MAX_QUANTITY",
     "ProductImportResult",
     "QuantKey",
+    "Reservation",
     "StockChange",
     "StockResult",
     "StockTake",
@@ -41,5 +52,12 @@ __all__ = [
     "product_check_tracking",
     "products_import",
     "removal_order",
+    "reserved_per_line",
     "stock_apply",
+    "stock_check_shipped",
+    "stock_consume",
+    "stock_release",
+    "stock_reservations",
+    "stock_reserve",
+    "stock_reverse",
 ]
