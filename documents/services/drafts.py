@@ -4,7 +4,6 @@ import logging
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.db.models import Q
 
 from documents.models import (
     NUMBER_PREFIX,
@@ -13,7 +12,7 @@ from documents.models import (
 )
 from documents.services._common import _lock_draft
 from documents.services.lines import LineInput, document_validate
-from inventory.models import Lot, Product, Tracking
+from inventory.services import lots_create
 
 logger = logging.getLogger(__name__)
 
@@ -104,28 +103,7 @@ def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]
         for line, lot_id in resolved
         if line.lot and lot_id is None
     }
-    lot_ids = {}
-    if new_lots:
-        serial = set(
-            Product.objects.filter(
-                pk__in={p for p, _ in new_lots}, tracking=Tracking.SERIAL
-            ).values_list("pk", flat=True)
-        )
-        # Race-free against a concurrent draft naming the same new lot; sorted like every insert.
-        Lot.objects.bulk_create(
-            [
-                Lot(product_id=p, code=code, expires_on=expires, is_serial=p in serial)
-                for (p, code), expires in sorted(new_lots.items())
-            ],
-            ignore_conflicts=True,
-        )
-        match = Q()
-        for p, code in new_lots:
-            match |= Q(product_id=p, code=code)
-        lot_ids = {
-            (p, code): pk
-            for pk, p, code in Lot.objects.filter(match).values_list("pk", "product_id", "code")
-        }
+    lot_ids = lots_create(wanted=new_lots)
     DocumentLine.objects.bulk_create(
         DocumentLine(
             document=document,

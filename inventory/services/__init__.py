@@ -3,6 +3,7 @@ products, and the product import. Callers import from here; each concern has its
 """
 
 from inventory.exceptions import TrackingInUse
+from inventory.services.lots import lot_check, lot_create, lots_create
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
     IMPORT_COLUMNS,
@@ -49,6 +50,9 @@ __all__ = [
     "StockTake",
     "TrackingInUse",
     "key_order",
+    "lot_check",
+    "lot_create",
+    "lots_create",
     "product_check_tracking",
     "products_import",
     "removal_order",
