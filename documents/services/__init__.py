@@ -6,6 +6,7 @@ transaction. Posting and cancelling move stock only through inventory.services.s
 """
 
 from documents.services.cancelling import document_cancel
+from documents.services.counting import COUNT_MAX_LINES, count_start
 from documents.services.drafts import document_create, document_delete, document_update
 from documents.services.lines import (
     DESTINATION_TYPES,
@@ -24,11 +25,13 @@ from documents.services.permissions import (
 )
 from documents.services.picking import pick_list_create
 from documents.services.posting import document_post
+from documents.services.replenishing import Replenished, replenish, short_points
 from documents.services.reservations import RESERVABLE, document_reserve, document_unreserve
 from documents.services.returns import return_create, returnable_lines
 from inventory.services import MAX_QUANTITY
 
 __all__ = [
+    "COUNT_MAX_LINES",
     "CANCEL_PERMISSIONS",
     "DESTINATION_TYPES",
     "EXACT_TYPES",
@@ -37,7 +40,9 @@ __all__ = [
     "LineInput",
     "MAX_QUANTITY",
     "RESERVABLE",
+    "Replenished",
     "STOCK_CORRECTIONS",
+    "count_start",
     "document_cancel",
     "document_create",
     "document_delete",
@@ -48,8 +53,10 @@ __all__ = [
     "document_validate",
     "pick_list_create",
     "post_permissions",
+    "replenish",
     "return_create",
     "returnable_lines",
+    "short_points",
     "user_can_cancel",
     "user_can_post",
 ]
