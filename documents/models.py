@@ -212,7 +212,7 @@ class PostingFailure(models.Model):
     """An attempt to post a document that was refused or failed, for ops statistics.
 
     Written by documents.services.document_post after the posting's own transaction has rolled
-    back. Rows older than 90 days are deleted by ``manage.py prune_posting_failures`` (run it
+    back. Rows older than 90 days are deleted by ``manage.py purge_posting_failures`` (run it
     daily; docs/operations.md).
     """
 

@@ -5,10 +5,10 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from documents.roles import CLERK, MANAGER, sync_roles
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Inventory, Quant, WarehouseInventory
 from tests.factories import PASSWORD, ProductFactory, UserFactory, WarehouseFactory
+from wms.roles import CLERK, MANAGER, sync_roles
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

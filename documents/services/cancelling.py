@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from documents import signals
+from documents import metrics, signals
 from documents.exceptions import (
     DocumentStateError,
 )
@@ -20,7 +20,6 @@ from documents.services._common import _lock
 from documents.services.permissions import CANCEL_PERMISSIONS, _require
 from documents.services.returns import _refuse_if_returned
 from inventory.services import stock_release, stock_reverse
-from wms import metrics
 
 logger = logging.getLogger(__name__)
 

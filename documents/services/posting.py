@@ -2,11 +2,11 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, OperationalError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from documents import signals
+from documents import metrics, signals
 from documents.exceptions import (
     DocumentStateError,
     EmptyDocument,
@@ -24,8 +24,6 @@ from documents.services.permissions import _require, post_permissions
 from documents.services.reservations import _consume
 from documents.services.returns import _check_return
 from inventory.services import stock_apply, stock_consume
-from wms import metrics
-from wms.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -102,22 +100,8 @@ def document_post(
     return document
 
 
-def _failure_reason(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.code
-    if isinstance(exc, PermissionDenied):
-        return "permission_denied"
-    if isinstance(exc, Document.DoesNotExist):
-        return "not_found"
-    if isinstance(exc, ValidationError):
-        return "invalid"
-    if isinstance(exc, OperationalError):
-        return "database_unavailable"
-    return "error"
-
-
 def _record_post_failure(document_id: int, user, exc: Exception) -> None:
-    reason = _failure_reason(exc)
+    reason = metrics.failure_reason(exc, not_found=Document.DoesNotExist)
     metrics.POST_FAILURES.labels(reason=reason).inc()
     if reason == "database_unavailable" or transaction.get_connection().needs_rollback:
         return  # nowhere to write it now; the metric and the log have it

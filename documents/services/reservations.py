@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from documents import signals
+from documents import metrics, signals
 from documents.exceptions import (
     DocumentStateError,
     EmptyDocument,
@@ -31,7 +31,6 @@ from inventory.services import (
     stock_reservations,
     stock_reserve,
 )
-from wms import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.services import LineInput, document_create, document_post
-from tests.factories import ProductFactory
 from inventory.models import Lot
+from tests.factories import ProductFactory
 from warehouses.models import Location
 from warehouses.services import location_create
 
