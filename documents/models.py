@@ -33,6 +33,11 @@ NUMBER_PREFIX = {
 }
 
 
+def numbered(prefix: str, pk: int) -> str:
+    """The number people read and barcodes carry: a prefix and the id, at least six digits."""
+    return f"{prefix}-{pk:06d}"
+
+
 class Document(models.Model):
     # Set from the primary key by documents.services.document_create in the same transaction
     # as the insert, so it is never empty once committed (NULL, unlike "", can be unique).
@@ -267,4 +272,4 @@ class PickList(models.Model):
     @property
     def number(self) -> str:
         """What the paper prints and its barcode carries, in the documents' style."""
-        return f"PCK-{self.pk:06d}"
+        return numbered("PCK", self.pk)

@@ -17,6 +17,7 @@ from documents.models import (
     Status,
 )
 from documents.services._common import _lock
+from documents.services.actions import CANCEL, state_allows
 from documents.services.permissions import CANCEL_PERMISSIONS, _require
 from documents.services.returns import _refuse_if_returned
 from inventory.services import stock_release, stock_reverse
@@ -37,7 +38,7 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, CANCEL_PERMISSIONS, "cancel documents")
-        if document.status == Status.CANCELLED:
+        if not state_allows(document, CANCEL):
             raise DocumentStateError(
                 f"{document.number} is already cancelled.", status=document.status
             )

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from documents.models import (
-    NUMBER_PREFIX,
     Document,
     DocumentLine,
 )
-from documents.services._common import _lock_draft
+from documents.services._common import _create_numbered, _lock_draft
 from documents.services.lines import LineInput, document_validate
 from inventory.services import lots_create
 
@@ -38,7 +37,7 @@ def document_create(
         origin_id=origin_id,
     )
     with transaction.atomic():
-        document = Document.objects.create(
+        document = _create_numbered(
             doc_type=doc_type,
             warehouse_id=warehouse_id,
             destination_warehouse_id=destination_warehouse_id,
@@ -47,8 +46,6 @@ def document_create(
             note=note,
             created_by=created_by,
         )
-        document.number = f"{NUMBER_PREFIX[doc_type]}-{document.pk:06d}"
-        Document.objects.filter(pk=document.pk).update(number=document.number)
         _write_lines(document, resolved)
     logger.info("Document %s created (%d lines)", document.number, len(lines))
     return document

@@ -12,14 +12,20 @@ from documents.exceptions import (
     EmptyDocument,
 )
 from documents.models import (
-    NUMBER_PREFIX,
     DocType,
     Document,
     DocumentLine,
     PostingFailure,
     Status,
 )
-from documents.services._common import PostingLine, _lines_to_post, _lock, _stock_effects
+from documents.services._common import (
+    PostingLine,
+    _create_numbered,
+    _lines_to_post,
+    _lock,
+    _stock_effects,
+)
+from documents.services.actions import POST, state_allows
 from documents.services.permissions import _require, post_permissions
 from documents.services.reservations import _consume
 from documents.services.returns import _check_return
@@ -47,7 +53,7 @@ def document_post(
         with transaction.atomic():
             document = _lock(document_id)
             _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
-            if document.status not in (Status.DRAFT, Status.RESERVED):
+            if not state_allows(document, POST):
                 raise DocumentStateError(
                     f"{document.number} is already {document.status}; only drafts and reserved "
                     "documents can be posted.",
@@ -126,7 +132,7 @@ def _create_backorder(
     document: Document, lines: list[PostingLine], owed: dict[int, int]
 ) -> Document:
     """A draft of the same type holding what ``document`` ordered and did not ship."""
-    backorder = Document.objects.create(
+    backorder = _create_numbered(
         doc_type=document.doc_type,
         warehouse_id=document.warehouse_id,
         destination_warehouse_id=document.destination_warehouse_id,
@@ -135,8 +141,6 @@ def _create_backorder(
         created_by_id=document.created_by_id,
         backorder_of=document,
     )
-    backorder.number = f"{NUMBER_PREFIX[document.doc_type]}-{backorder.pk:06d}"
-    Document.objects.filter(pk=backorder.pk).update(number=backorder.number)
     DocumentLine.objects.bulk_create(
         DocumentLine(
             document=backorder,

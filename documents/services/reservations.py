@@ -23,6 +23,7 @@ from documents.services._common import (
     _roots,
     _stock_effects,
 )
+from documents.services.actions import RESERVE, UNRESERVE, state_allows
 from documents.services.permissions import _require, post_permissions
 from inventory.services import (
     reserved_per_line,
@@ -33,9 +34,6 @@ from inventory.services import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-RESERVABLE = frozenset({DocType.SHIPMENT, DocType.TRANSFER})
 
 
 def document_reserve(*, document_id: int, user=None, partial: bool = False) -> Document:
@@ -50,7 +48,7 @@ def document_reserve(*, document_id: int, user=None, partial: bool = False) -> D
     with transaction.atomic():
         document = _lock_draft(document_id, "reserved")
         _require(user, post_permissions(document.doc_type), f"reserve {document.doc_type}s")
-        if document.doc_type not in RESERVABLE:
+        if not state_allows(document, RESERVE):
             raise DocumentStateError(
                 f"{document.number} is a {document.doc_type}; only shipments and transfers are "
                 "reserved.",
@@ -77,7 +75,7 @@ def document_unreserve(*, document_id: int, user=None) -> Document:
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, post_permissions(document.doc_type), f"unreserve {document.doc_type}s")
-        if document.status != Status.RESERVED:
+        if not state_allows(document, UNRESERVE):
             raise DocumentStateError(
                 f"{document.number} is {document.status}; only reserved documents can be "
                 "unreserved.",
