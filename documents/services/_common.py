@@ -4,16 +4,13 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from documents.exceptions import (
-    DocumentStateError,
-)
 from documents.models import (
     NUMBER_PREFIX,
     DocType,
     Document,
     numbered,
 )
-from documents.services.actions import EDIT, state_allows
+from documents.services.actions import EDIT, require_state
 from inventory.services import StockChange, StockTake
 from warehouses.models import Location
 
@@ -33,11 +30,11 @@ def _lock(document_id: int) -> Document:
 
 def _lock_draft(document_id: int, verb: str) -> Document:
     document = _lock(document_id)
-    if not state_allows(document, EDIT):
-        raise DocumentStateError(
-            f"{document.number} is {document.status}; only drafts can be {verb}.",
-            status=document.status,
-        )
+    require_state(
+        document,
+        EDIT,
+        f"{document.number} is {document.status}; only drafts can be {verb}.",
+    )
     return document
 
 

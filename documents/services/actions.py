@@ -1,6 +1,7 @@
 """Which actions a document offers: the one answer the admin's buttons and the services' state
 errors share. A state allows an action; a user may or may not be allowed to take it."""
 
+from documents.exceptions import DocumentStateError
 from documents.models import DocType, Document, Status
 from documents.services.permissions import user_can_cancel, user_can_post
 
@@ -52,3 +53,10 @@ def document_actions(document: Document, user) -> frozenset[str]:
         for action in _FROM
         if state_allows(document, action) and _user_may(user, document, action)
     )
+
+
+def require_state(document: Document, action: str, refusal: str) -> None:
+    """Raise DocumentStateError with ``refusal`` (the caller's words for its action) unless the
+    document's state allows ``action``."""
+    if not state_allows(document, action):
+        raise DocumentStateError(refusal, status=document.status)

@@ -7,9 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents import metrics, signals
-from documents.exceptions import (
-    DocumentStateError,
-)
 from documents.models import (
     CANCEL_REASON_MAX,
     DocType,
@@ -17,7 +14,7 @@ from documents.models import (
     Status,
 )
 from documents.services._common import _lock
-from documents.services.actions import CANCEL, state_allows
+from documents.services.actions import CANCEL, require_state
 from documents.services.permissions import CANCEL_PERMISSIONS, _require
 from documents.services.returns import _refuse_if_returned
 from inventory.services import stock_release, stock_reverse
@@ -38,10 +35,7 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, CANCEL_PERMISSIONS, "cancel documents")
-        if not state_allows(document, CANCEL):
-            raise DocumentStateError(
-                f"{document.number} is already cancelled.", status=document.status
-            )
+        require_state(document, CANCEL, f"{document.number} is already cancelled.")
         reversed_count = 0
         if document.status == Status.RESERVED:
             stock_release(document_id=document.pk)

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from documents import metrics, signals
 from documents.exceptions import (
-    DocumentStateError,
     EmptyDocument,
 )
 from documents.models import (
@@ -25,7 +24,7 @@ from documents.services._common import (
     _lock,
     _stock_effects,
 )
-from documents.services.actions import POST, state_allows
+from documents.services.actions import POST, require_state
 from documents.services.permissions import _require, post_permissions
 from documents.services.reservations import _consume
 from documents.services.returns import _check_return
@@ -53,12 +52,12 @@ def document_post(
         with transaction.atomic():
             document = _lock(document_id)
             _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
-            if not state_allows(document, POST):
-                raise DocumentStateError(
-                    f"{document.number} is already {document.status}; only drafts and reserved "
-                    "documents can be posted.",
-                    status=document.status,
-                )
+            require_state(
+                document,
+                POST,
+                f"{document.number} is already {document.status}; only drafts and reserved "
+                "documents can be posted.",
+            )
             if shipped is not None and document.status != Status.RESERVED:
                 raise ValidationError(
                     {"lines": ["Shipped quantities are given for reserved documents only."]}

@@ -7,7 +7,6 @@ from django.db import transaction
 
 from documents import metrics, signals
 from documents.exceptions import (
-    DocumentStateError,
     EmptyDocument,
 )
 from documents.models import (
@@ -23,7 +22,7 @@ from documents.services._common import (
     _roots,
     _stock_effects,
 )
-from documents.services.actions import RESERVE, UNRESERVE, state_allows
+from documents.services.actions import RESERVE, UNRESERVE, require_state
 from documents.services.permissions import _require, post_permissions
 from inventory.services import (
     reserved_per_line,
@@ -48,12 +47,12 @@ def document_reserve(*, document_id: int, user=None, partial: bool = False) -> D
     with transaction.atomic():
         document = _lock_draft(document_id, "reserved")
         _require(user, post_permissions(document.doc_type), f"reserve {document.doc_type}s")
-        if not state_allows(document, RESERVE):
-            raise DocumentStateError(
-                f"{document.number} is a {document.doc_type}; only shipments and transfers are "
-                "reserved.",
-                status=document.status,
-            )
+        require_state(
+            document,
+            RESERVE,
+            f"{document.number} is a {document.doc_type}; only shipments and transfers are "
+            "reserved.",
+        )
         lines = _lines_to_post(document.pk)
         if not lines:
             raise EmptyDocument(f"{document.number} has no lines to reserve.")
@@ -75,12 +74,11 @@ def document_unreserve(*, document_id: int, user=None) -> Document:
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, post_permissions(document.doc_type), f"unreserve {document.doc_type}s")
-        if not state_allows(document, UNRESERVE):
-            raise DocumentStateError(
-                f"{document.number} is {document.status}; only reserved documents can be "
-                "unreserved.",
-                status=document.status,
-            )
+        require_state(
+            document,
+            UNRESERVE,
+            f"{document.number} is {document.status}; only reserved documents can be unreserved.",
+        )
         stock_release(document_id=document.pk)
         document.status = Status.DRAFT
         document.save(update_fields=["status", "updated_at"])

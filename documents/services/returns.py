@@ -1,7 +1,6 @@
 """Returns: made from a posted shipment and bounded by what it shipped."""
 
 from documents.exceptions import (
-    DocumentStateError,
     EmptyDocument,
     OriginNotPosted,
     ReturnExceedsShipped,
@@ -14,7 +13,7 @@ from documents.models import (
 )
 from documents.selectors import Returnable, shipment_returnable
 from documents.services._common import PostingLine
-from documents.services.actions import RETURN, state_allows
+from documents.services.actions import RETURN, require_state
 from documents.services.drafts import document_create
 from documents.services.lines import LineInput
 from inventory.models import Lot, Product
@@ -25,12 +24,12 @@ def returnable_lines(*, document_id: int) -> list[Returnable]:
     """What can still come back of a posted shipment, per (product, lot). Raises
     Document.DoesNotExist, DocumentStateError (not a posted shipment)."""
     document = Document.objects.only("number", "doc_type", "status").get(pk=document_id)
-    if not state_allows(document, RETURN):
-        raise DocumentStateError(
-            f"{document.number} is a {document.status} {document.doc_type}; only posted "
-            "shipments are returned.",
-            status=document.status,
-        )
+    require_state(
+        document,
+        RETURN,
+        f"{document.number} is a {document.status} {document.doc_type}; only posted "
+        "shipments are returned.",
+    )
     return shipment_returnable(shipment_id=document.pk)
 
 

@@ -29,28 +29,25 @@ def quant_quantity(*, location, product, lot) -> Coalesce:
     return Coalesce(Subquery(quant), Value(0))
 
 
-def moved_by_line(line=None) -> Coalesce:
-    """What the ledger moved for a document line (reversals aside), 0 for nothing."""
-    moved = (
-        StockMovement.objects.filter(document_line_id=line or OuterRef("pk"), is_reversal=False)
+def _per_line(rows: QuerySet, line) -> Coalesce:
+    total = (
+        rows.filter(document_line_id=line or OuterRef("pk"))
         .order_by()
         .values("document_line_id")
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    return Coalesce(Subquery(moved), Value(0))
+    return Coalesce(Subquery(total), Value(0))
+
+
+def moved_by_line(line=None) -> Coalesce:
+    """What the ledger moved for a document line (reversals aside), 0 for nothing."""
+    return _per_line(StockMovement.objects.filter(is_reversal=False), line)
 
 
 def reserved_by_line(line=None) -> Coalesce:
     """What a document line's reservation rows hold, 0 for none."""
-    held = (
-        StockReservation.objects.filter(document_line_id=line or OuterRef("pk"))
-        .order_by()
-        .values("document_line_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    return Coalesce(Subquery(held), Value(0))
+    return _per_line(StockReservation.objects.all(), line)
 
 
 def reserved_since(document=None) -> Subquery:
