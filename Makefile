@@ -35,8 +35,10 @@ test: install .env
 chaos: install .env
 	$(BIN)/python -m pytest tests/chaos -m chaos $(PYTEST_ARGS)
 
+# What CI refuses: lint errors and unformatted files (`ruff format .` fixes the latter).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
