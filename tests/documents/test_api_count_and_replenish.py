@@ -5,8 +5,8 @@ import pytest
 
 from documents.models import DocType, Document, Status
 from inventory.models import ReorderPoint
-from tests.conftest import post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from documents.services import (
     document_reserve,
     document_unreserve,
 )
-from tests.conftest import make_document, post
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

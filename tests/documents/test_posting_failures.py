@@ -10,8 +10,8 @@ from documents.exceptions import EmptyDocument
 from documents.models import Document, PostingFailure
 from documents.services import document_delete, document_post
 from inventory.exceptions import InsufficientStock
-from tests.conftest import make_document, post
 from tests.factories import UserFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
 from inventory.models import Product
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from warehouses.models import Warehouse
 from wms.roles import MANAGER, sync_roles
 

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import api_client, user_with
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from rest_framework.authtoken.models import Token
 
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from tests.wms.helpers import gunicorn, http, project_env, url_of_test_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -14,8 +14,8 @@ from documents.metrics import post_failure_reasons
 from documents.models import DocType
 from documents.services import LineInput, document_cancel, document_post, document_reserve
 from inventory.exceptions import InsufficientStock, StockLimitExceeded
-from tests.conftest import draft_return, make_document, post
 from tests.factories import UserFactory
+from tests.support.documents import draft_return, make_document, post
 from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from tests.conftest import make_document, post, user_with
 from tests.documents.admin_helpers import CHANGELIST_URL, change_url
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.users import user_with
 
 pytestmark = pytest.mark.django_db
 
