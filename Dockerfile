@@ -38,9 +38,11 @@ USER appuser
 
 EXPOSE 8000
 
-# Standard library only: the slim image has no curl, and requests is not a dependency.
+# Standard library only: the slim image has no curl, and requests is not a dependency. The Host
+# header is the first of ALLOWED_HOSTS (localhost for none or "*"), so the check passes whatever
+# host names the instance is given.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD python -c "import sys, urllib.request as u; r = u.Request('http://127.0.0.1:8000/health', headers={'Host': 'localhost'}); sys.exit(u.urlopen(r, timeout=2).status != 200)"
+    CMD python -c "import os, sys, urllib.request as u; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); h = 'localhost' if h in ('', '*') else h; r = u.Request('http://127.0.0.1:8000/health', headers={'Host': h}); sys.exit(u.urlopen(r, timeout=2).status != 200)"
 
 ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

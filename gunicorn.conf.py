@@ -4,6 +4,7 @@ Every value can be overridden on the command line; the environment sets the usua
 """
 
 import ctypes
+import json
 import multiprocessing
 import os
 import shutil
@@ -11,6 +12,8 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+
+from gunicorn import util
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -33,17 +36,51 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 
 # Prometheus multiprocess mode: each worker writes its metrics to files in this directory and
-# /metrics sums them. It must be set before any worker imports prometheus_client.
-os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / "wms-prometheus")
-)
+# /metrics sums them. It must be set before any worker imports prometheus_client. Unless one is
+# given, each instance makes a private one (removed when it stops), so two instances on one
+# machine never count, or empty, each other's files.
+OWNED_METRICS_DIR = "WMS_PROMETHEUS_DIR_OWNED"
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wms-prometheus-")
+    os.environ[OWNED_METRICS_DIR] = "1"
 
 
 def on_starting(server):
-    """Start from an empty metrics directory: files of a previous run would be counted again."""
+    """Start from an empty metrics directory: files of a previous run would be counted again.
+    A directory given in PROMETHEUS_MULTIPROC_DIR must be this instance's alone."""
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
+    if not os.environ.get(OWNED_METRICS_DIR):
+        shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def on_exit(server):
+    if os.environ.get(OWNED_METRICS_DIR):
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+# What gunicorn itself refuses before the application sees the request (a request line over
+# limit_request_line, 4094 bytes: 414; oversized headers: 431; a malformed request: 400) is
+# answered in JSON like every API error, not gunicorn's HTML page. The request's path is not
+# known at that point (it is what could not be read), so every such answer is JSON.
+ERROR_CODES = {400: "bad_request", 403: "forbidden", 414: "uri_too_long", 431: "headers_too_large"}
+
+
+def json_error(sock, status_int, reason, mesg):
+    body = json.dumps(
+        {
+            "detail": f"{reason}: {mesg}" if mesg else reason,
+            "code": ERROR_CODES.get(status_int, "error"),
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin1") + body)
+
+
+util.write_error = json_error
 
 
 # prctl(2): deliver a signal to this process when its parent dies.

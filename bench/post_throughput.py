@@ -7,8 +7,9 @@ documents.services for --seconds, in two modes like ../shared/bench: "uniform" (
 of 10 and 10 consecutive products of 10,000) and "hot" (every client on the same 10 rows). The
 limit is pgbench running the shared SQL model of the same transaction with the same number of
 clients in the same database, so the ratio holds on a noisy machine. The database is set up on the
-first run (10 warehouses x 10,000 products, opened by 10,000-line receipts posted through the
-service, which is timed too) and the lim_* tables are dropped at the end.
+first run (10 warehouses x 10,000 products by default: --warehouses, --products; opened by
+receipts of a line per product posted through the service, which is timed too) and the lim_*
+tables are dropped at the end.
 """
 
 import argparse
@@ -31,17 +32,20 @@ from inventory.exceptions import InsufficientStock  # noqa: E402
 from inventory.models import Product  # noqa: E402
 from warehouses.models import Warehouse  # noqa: E402
 
-WAREHOUSES, PRODUCTS, LINES, OPENING = 10, 10_000, 10, 10_000_000
+LINES, OPENING = 10, 10_000_000
 
 
-def set_up() -> tuple[list[int], list[int]]:
-    call_command("migrate", verbosity=0)
-    if Warehouse.objects.filter(code__startswith="BENCH-").count() < WAREHOUSES:
+def set_up(
+    warehouse_count: int, product_count: int, migrate: bool = True
+) -> tuple[list[int], list[int]]:
+    if migrate:
+        call_command("migrate", verbosity=0)
+    if Warehouse.objects.filter(code__startswith="BENCH-").count() < warehouse_count:
         warehouses = Warehouse.objects.bulk_create(
-            Warehouse(code=f"BENCH-{i:02d}", name=f"Bench {i}") for i in range(WAREHOUSES)
+            Warehouse(code=f"BENCH-{i:02d}", name=f"Bench {i}") for i in range(warehouse_count)
         )
         products = Product.objects.bulk_create(
-            Product(sku=f"BENCH-{i:05d}", name=f"Bench product {i}") for i in range(PRODUCTS)
+            Product(sku=f"BENCH-{i:05d}", name=f"Bench product {i}") for i in range(product_count)
         )
         started = time.perf_counter()
         for w in warehouses:
@@ -51,8 +55,8 @@ def set_up() -> tuple[list[int], list[int]]:
                 lines=[LineInput(p.pk, OPENING) for p in products],
             )
             document_post(document_id=receipt.pk)
-        took = (time.perf_counter() - started) / WAREHOUSES
-        print(f"set-up: one {PRODUCTS:,}-line receipt created and posted in {took:.2f} s")
+        took = (time.perf_counter() - started) / warehouse_count
+        print(f"set-up: one {product_count:,}-line receipt created and posted in {took:.2f} s")
     warehouses = list(
         Warehouse.objects.filter(code__startswith="BENCH-").values_list("pk", flat=True)
     )
@@ -145,17 +149,24 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--modes", nargs="+", default=["uniform", "hot"])
+    parser.add_argument("--warehouses", type=int, default=10)
+    parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument(
         "--limit-dir",
         type=Path,
         default=ROOT.parent / "shared" / "bench",
         help="folder with limit_schema.sql, limit_post.sql, limit_post_hot.sql",
     )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="Measure the schema as it is (e.g. migrated back to a plain ledger to compare).",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures PostgreSQL.")
 
-    warehouses, products = set_up()
+    warehouses, products = set_up(args.warehouses, args.products, migrate=not args.no_migrate)
     url = libpq_url()
     with_limit = shutil.which("pgbench") and (args.limit_dir / "limit_schema.sql").exists()
     if with_limit:

@@ -22,8 +22,10 @@ urlpatterns += [path("", include("config.api_urls"))]
 # --- OAuth2 for machines: token, revocation, introspection (client credentials only) ----------
 from oauth2_provider import views as oauth2_views  # noqa: E402
 
+from wms.oauth_views import IntrospectView  # noqa: E402
+
 urlpatterns += [
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke"),
-    path("o/introspect/", oauth2_views.IntrospectTokenView.as_view(), name="oauth2-introspect"),
+    path("o/introspect/", IntrospectView.as_view(), name="oauth2-introspect"),
 ]

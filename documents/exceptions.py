@@ -57,3 +57,17 @@ class ShipmentHasReturns(DomainError):
 
     def details(self) -> dict:
         return {"returns": self.returns}
+
+
+class InactiveInPosting(DomainError):
+    """A posting names a warehouse, product or location that has been deactivated since the
+    draft was made. ``inactive``: one {"kind", "id", "name"} per such row."""
+
+    code = "inactive"
+
+    def __init__(self, message: str, *, inactive: list[dict]):
+        super().__init__(message)
+        self.inactive = inactive
+
+    def details(self) -> dict:
+        return {"inactive": self.inactive}

@@ -22,6 +22,8 @@ class Status(models.TextChoices):
 
 
 CANCEL_REASON_MAX = 500
+# The most lines one document takes, whoever writes it (the API, Create return).
+MAX_LINES = 1000
 
 NUMBER_PREFIX = {
     DocType.RECEIPT: "RCV",

@@ -15,6 +15,7 @@ TITLES = {
     DocType.TRANSFER: "Transfer note",
     DocType.ADJUSTMENT: "Stock adjustment",
     DocType.COUNT: "Count sheet",
+    DocType.RETURN: "Goods returned",
 }
 
 

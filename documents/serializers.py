@@ -4,7 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from documents.models import CANCEL_REASON_MAX, DocType, Document, DocumentLine, PickList
+from documents.models import (
+    CANCEL_REASON_MAX,
+    MAX_LINES,
+    DocType,
+    Document,
+    DocumentLine,
+    PickList,
+)
 from documents.selectors import pick_tasks
 from documents.services import (
     MAX_QUANTITY,
@@ -15,7 +22,6 @@ from wms.api import StrictBooleanField, StrictCharField, StrictIntegerField
 from wms.filters import BIGINT_MAX
 
 # A bound on one request's work; larger documents are split by the client.
-MAX_LINES = 1000
 
 
 class DocumentLineSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """Delivering the outbox: claim due deliveries, POST them signed, record what happened.
 
-Many workers may run on many machines. A worker claims a batch in a short transaction with
+Many workers may run on many machines, each sending to several subscriptions at once
+(integrations.lanes). A worker claims a batch in a short transaction with
 FOR UPDATE SKIP LOCKED (another worker skips the rows being claimed instead of waiting) and
 marks each with a lease, locked_until, then commits and sends without holding a transaction
 open, renewing each delivery's lease just before its send (and skipping one whose lease another
@@ -21,6 +22,7 @@ import http.client
 import logging
 import random
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -69,14 +71,16 @@ class Attempt:
     error: str
 
 
-def claim(*, limit: int) -> list[Delivery]:
-    """Lease up to ``limit`` due deliveries to this worker, oldest due first."""
+def claim(*, limit: int, skip_subscriptions: Collection[int] = ()) -> list[Delivery]:
+    """Lease up to ``limit`` due deliveries to this worker, oldest due first (none of
+    ``skip_subscriptions``: those this worker is still sending to)."""
     now = timezone.now()
     with transaction.atomic():
         ids = list(
             Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
             .filter(Q(subscription__is_active=True) | Q(event__type=TEST_EVENT))
+            .exclude(subscription_id__in=skip_subscriptions)
             .order_by("next_attempt_at", "id")
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("id", flat=True)[:limit]
@@ -87,6 +91,14 @@ def claim(*, limit: int) -> list[Delivery]:
         .select_related("event", "subscription")
         .order_by("next_attempt_at", "id")
     )
+
+
+def release(deliveries: Collection[Delivery]) -> None:
+    """Give back leases this worker took and will not use now (unless already taken over)."""
+    for delivery in deliveries:
+        Delivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.PENDING, locked_until=delivery.locked_until
+        ).update(locked_until=None)
 
 
 def start(delivery: Delivery) -> bool:

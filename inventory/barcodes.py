@@ -16,7 +16,10 @@ from biip import ParseError
 from biip.gs1_messages import GS1Message
 from biip.gtin import Gtin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from wms.validators import scannable_code
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 # Keyboard-wedge scanners send the FNC1 group separator as ASCII 29 when configured to, and
@@ -37,6 +40,7 @@ def barcode_normalize(value: str | None) -> str | None:
     code = (value or "").strip()
     if not code:
         return None
+    scannable_code(code)
     if is_gtin_shaped(code):
         try:
             return Gtin.parse(code).as_gtin_14()
@@ -87,7 +91,13 @@ def barcode_svg(code: str, *, text: bool = True) -> SafeString:
     """An inline SVG of ``code`` drawn by python-barcode: EAN-13 for a GTIN that has that
     form (what retail scanners read); a case's GTIN-14 and anything else (SKUs, document
     numbers, location codes) as Code 128. Safe in HTML: python-barcode writes the SVG with
-    an XML library, which escapes the text under the bars."""
+    an XML library, which escapes the text under the bars.
+
+    A code Code 128 cannot carry (accents, emoji: SKUs and lot codes are free text) is printed
+    as text instead, so a paper always renders."""
+    if not code or any(not " " <= c <= "~" for c in code):
+        # What no symbology here can carry; python-barcode fails on it (or on nothing at all).
+        return format_html('<span class="code-as-text">{}</span>', code)
     if is_gtin_shaped(code) and len(code) == 14 and code.startswith("0"):
         symbol = python_barcode.get("ean13", code[1:13], writer=SVGWriter())
     else:

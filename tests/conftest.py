@@ -1,10 +1,13 @@
 """The suite's fixtures. Plain helpers live in tests/support/."""
 
+import os
+
 import pytest
-from django.core.cache import cache
+from django.conf import settings
 
 from tests.factories import ProductFactory, WarehouseFactory
-from tests.support.database import postgres_only
+from tests.support.cache import clear_rate_limits
+from tests.support.database import ON_POSTGRES, postgres_only
 from tests.support.users import api_client, user_with
 from wms.roles import CLERK, MANAGER
 
@@ -13,6 +16,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(postgres_only)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own on PostgreSQL (test_<name>_<pid>): two runs on one
+    machine with the same DATABASE_URL would otherwise create, use and drop the same one."""
+    if ON_POSTGRES:
+        database = settings.DATABASES["default"]
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture
@@ -33,8 +46,8 @@ def product(db):
 # --- API clients ----------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Every test starts with empty rate-limit counters (they live in the default cache)."""
-    cache.clear()
+    """Every test starts with empty rate-limit counters."""
+    clear_rate_limits()
 
 
 @pytest.fixture

@@ -19,5 +19,10 @@ PLAIN_HTTP = {
 # larger than a gunicorn worker's, still within the ~20 connections a test may use.
 TEST_PROCESS_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "18"}
 
-for name, value in {**PLAIN_HTTP, **TEST_PROCESS_POOL}.items():
+# The suite's cache keys (rate-limit counters) under a prefix of this run's own: clearing them
+# between tests deletes these keys only, never the rest of the Redis database it is given
+# (which may be someone's real one), and two runs on one machine count apart.
+TEST_CACHE = {"CACHE_KEY_PREFIX": f"wms-test-{os.getpid()}"}
+
+for name, value in {**PLAIN_HTTP, **TEST_PROCESS_POOL, **TEST_CACHE}.items():
     os.environ.setdefault(name, value)

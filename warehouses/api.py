@@ -31,6 +31,7 @@ from wms.api_errors import responses
 from wms.filters import BIGINT_MAX, BooleanFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
+from wms.validators import BARCODE_CHARACTERS, scannable_code
 
 
 class WarehouseSerializer(ModelSerializer):
@@ -101,6 +102,18 @@ class LocationSerializer(serializers.ModelSerializer):
 NO_SLASH = RegexValidator(r"^[^/]+$", "A code cannot contain '/'.")
 
 
+def barcode_field(**kwargs) -> StrictCharField:
+    """A location's barcode: printed as Code 128, so printable ASCII only."""
+    return StrictCharField(
+        max_length=64,
+        allow_null=True,
+        allow_blank=True,
+        validators=[scannable_code],
+        help_text=f"Printed as Code 128: {BARCODE_CHARACTERS}.",
+        **kwargs,
+    )
+
+
 class LocationCreateSerializer(serializers.Serializer):
     warehouse = StrictIntegerField(
         min_value=1, max_value=BIGINT_MAX, required=False, help_text="Needed without a parent."
@@ -116,7 +129,7 @@ class LocationCreateSerializer(serializers.Serializer):
         max_length=32, validators=[NO_SLASH], help_text="Unique among its siblings; no '/'."
     )
     name = StrictCharField(max_length=200, allow_blank=True, default="")
-    barcode = StrictCharField(max_length=64, allow_null=True, allow_blank=True, default=None)
+    barcode = barcode_field(default=None)
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, default=0)
     is_active = StrictBooleanField(default=True)
 
@@ -129,7 +142,7 @@ class LocationCreateSerializer(serializers.Serializer):
 class LocationUpdateSerializer(serializers.Serializer):
     code = StrictCharField(max_length=32, validators=[NO_SLASH], required=False)
     name = StrictCharField(max_length=200, allow_blank=True, required=False)
-    barcode = StrictCharField(max_length=64, allow_null=True, allow_blank=True, required=False)
+    barcode = barcode_field(required=False)
     pick_order = StrictIntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
     is_active = StrictBooleanField(required=False)
 

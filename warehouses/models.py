@@ -1,6 +1,7 @@
 from django.db import models
 
 from wms.db import NamedIndex
+from wms.validators import scannable_code
 
 
 class Warehouse(models.Model):
@@ -55,7 +56,9 @@ class Location(models.Model):
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200, blank=True)
     path = models.CharField(max_length=512, blank=True, editable=False)
-    barcode = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
+    barcode = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, blank=True, validators=[scannable_code]
+    )
     pick_order = models.IntegerField(
         default=0, help_text="Pickers walk locations in this order, then by path."
     )

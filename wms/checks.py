@@ -48,3 +48,20 @@ def timeout_budget(app_configs, **kwargs):
         )
         for rule in broken
     ]
+
+
+@register()
+def shared_cache(app_configs, **kwargs):
+    """On PostgreSQL (several processes, several instances) the rate limit counts in Redis."""
+    if settings.REDIS_URL or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return []
+    return [
+        Error(
+            "REDIS_URL is not set: on PostgreSQL the rate limit must count in a cache every "
+            "process and instance shares, and a process-local one would let each gunicorn "
+            "worker allow the whole limit.",
+            hint="Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 (docs/api.md, "
+            "docs/operations.md). Only the embedded SQLite default runs without it.",
+            id="wms.E003",
+        )
+    ]

@@ -1,5 +1,7 @@
 """Database helpers shared by every app."""
 
+from contextlib import contextmanager
+
 from django.db import models
 
 from wms.exceptions import InUse
@@ -44,3 +46,17 @@ def delete_in_batches(rows: models.QuerySet, *, batch: int = 5_000, progress=Non
         if progress is not None:
             progress(len(ids))
     return deleted
+
+
+@contextmanager
+def maintenance_wait():
+    """Within the block, waits for the server are not bounded by the request budget
+    (DB_STATEMENT_TIMEOUT plus a margin): for maintenance commands whose statements run for
+    minutes on a big database, and which lift statement_timeout for their own transaction."""
+    from wms.backends.postgresql.base import answer_within
+
+    with answer_within(MAINTENANCE_WAIT):
+        yield
+
+
+MAINTENANCE_WAIT = 24 * 3600.0

@@ -49,3 +49,26 @@ class ClientScopes(models.Model):
 
     def __str__(self) -> str:
         return self.scopes
+
+
+class ApiToken(models.Model):
+    """A user's API token, kept as its SHA-256 only: the key itself is shown once, when it is
+    made, and never stored or sent to the database (where a cut-off statement would log it).
+
+    A 256-bit random key needs no salt or slow hash: nothing can be guessed from its digest.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, to tell tokens apart in the admin and the logs.
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "api_tokens"
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -7,16 +7,22 @@ onto the permissions the endpoints already check, so a token can do what both al
     read   every safe request (GET, HEAD, OPTIONS)
     post   the actions that move stock, by name (POSTING_ACTIONS)
     write  every other change: drafts, master data, subscriptions
+    introspection  ask /o/introspect/ about other clients' tokens (a client may always ask
+                   about its own)
 """
 
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
-from rest_framework.authentication import TokenAuthentication
+from oauthlib.oauth2.rfc6749 import errors
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
 
-READ, WRITE, POST = "read", "write", "post"
-SCOPES = (READ, WRITE, POST)
+from wms.tokens import HashedTokenAuthentication
+
+READ, WRITE, POST, INTROSPECTION = "read", "write", "post", "introspection"
+API_SCOPES = (READ, WRITE, POST)  # what the API checks; a client gets these by default
+SCOPES = (*API_SCOPES, INTROSPECTION)
 
 # View actions that move stock. An action added later under one of these names (or added here)
 # needs the `post` scope; any other unsafe action needs `write`.
@@ -61,7 +67,7 @@ def sent_bearer(request) -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
-class TokenOrBearerAuthentication(TokenAuthentication):
+class TokenOrBearerAuthentication(HashedTokenAuthentication):
     """DRF's API tokens. A 401 challenges with the scheme of what was sent: DRF takes the
     challenge from the first authentication class, which would tell an OAuth2 client whose
     Bearer token was refused to send a `Token` instead."""
@@ -85,3 +91,26 @@ class ClientScopesBackend(SettingsScopes):
 
     def get_default_scopes(self, application=None, request=None, *args, **kwargs):
         return self.get_available_scopes(application, request, *args, **kwargs)
+
+
+class Validator(OAuth2Validator):
+    """The toolkit's checks, and two refusals at /o/token/ rather than a token that cannot work:
+    a client whose user is deactivated (or gone), and a client that may be granted no scope."""
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        user = getattr(request.client, "user", None)
+        if user is None or not user.is_active:
+            raise errors.UnauthorizedClientError(
+                description="This client's user is deactivated; its tokens would not work.",
+                request=request,
+            )
+        return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        if not scopes:
+            raise errors.InvalidScopeError(
+                description="This client may be granted no scope; give it some in the admin "
+                "(Applications > client scopes) or with create_oauth_client --scopes.",
+                request=request,
+            )
+        return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)

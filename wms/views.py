@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 from prometheus_client import multiprocess
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 import wms
@@ -24,6 +23,7 @@ from wms.api_errors import body_too_large_message
 from wms.backends.postgresql.base import limited_wait
 from wms.middleware import database_unavailable_response, is_database_unavailable
 from wms.ratelimit import API_PREFIX, client_ip
+from wms.tokens import HashedTokenAuthentication
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _address_allowed(address: str) -> bool:
 
 def _staff_token(request) -> bool:
     try:
-        found = TokenAuthentication().authenticate(request)
+        found = HashedTokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return False
     return bool(found and found[0].is_staff)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
@@ -113,7 +114,19 @@ class PickingMixin:
         description="Create pick list for selected reserved documents", permissions=["pick"]
     )
     def create_pick_list(self, request, queryset):
-        return _pick_list_from(request, list(queryset.order_by("pk").values_list("pk", flat=True)))
+        chosen = list(queryset.order_by("pk").values_list("pk", flat=True))
+        # The list's filter (reserved only, on the waiting list) drops a selected id it does
+        # not show before the action sees it: say so rather than make a smaller list silently.
+        sent = {value for value in request.POST.getlist(ACTION_CHECKBOX_NAME)}
+        dropped = sorted(sent - {str(pk) for pk in chosen}, key=lambda v: (len(v), v))
+        if dropped:
+            messages.error(
+                request,
+                "No pick list was made: the selection holds documents this list does not show "
+                f"(not reserved, or not there): id {', '.join(dropped)}.",
+            )
+            return None
+        return _pick_list_from(request, chosen)
 
 
 # --- the pick lists -------------------------------------------------------------------------
@@ -289,6 +302,13 @@ def post_picked(request, document):
         for n, (pk, reserved, sku) in enumerate(lines, start=1)
         if pk in typed and (problem := shipped_problem(typed[pk], reserved))
     ]
+    # A field naming no line of this document (a stale or forged form) is said, not posted.
+    strangers = sorted(set(typed) - {pk for pk, _, _ in lines})
+    problems += [
+        f"the form names line id {pk}, which is not on {document.number}" for pk in strangers
+    ]
+    for pk in strangers:
+        del typed[pk]
     if problems:
         messages.error(request, f"{document.number} was not posted: {'; '.join(problems)}")
         query = urlencode({SHIPPED_FIELD.format(pk): text for pk, text in typed.items()})

@@ -25,6 +25,7 @@ from documents.services._common import (
     _stock_effects,
 )
 from documents.services.actions import POST, require_state
+from documents.services.active import refuse_inactive
 from documents.services.permissions import _require, post_permissions
 from documents.services.reservations import _consume
 from documents.services.returns import _check_return
@@ -65,6 +66,18 @@ def document_post(
             lines = _lines_to_post(document.pk)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
+            if shipped and all(shipped.get(line.id) == 0 for line in lines):
+                # It would post a document that moves nothing, announce it, and make a
+                # backorder of everything: what unreserving does, honestly named.
+                raise ValidationError(
+                    {
+                        "lines": [
+                            "Nothing would be shipped (0 on every line). Unreserve the "
+                            "document instead: its stock becomes available again."
+                        ]
+                    }
+                )
+            refuse_inactive(document, lines)
             was_reserved = document.status == Status.RESERVED
             if document.doc_type == DocType.RETURN:
                 _check_return(document, lines)

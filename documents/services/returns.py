@@ -1,5 +1,7 @@
 """Returns: made from a posted shipment and bounded by what it shipped."""
 
+from django.core.exceptions import ValidationError
+
 from documents.exceptions import (
     EmptyDocument,
     OriginNotPosted,
@@ -7,6 +9,7 @@ from documents.exceptions import (
     ShipmentHasReturns,
 )
 from documents.models import (
+    MAX_LINES,
     DocType,
     Document,
     Status,
@@ -41,6 +44,16 @@ def return_create(*, shipment_id: int, created_by=None) -> Document:
     left = [r for r in returnable_lines(document_id=shipment.pk) if r.returnable > 0]
     if not left:
         raise EmptyDocument(f"Everything {shipment.number} shipped has come back already.")
+    if len(left) > MAX_LINES:
+        raise ValidationError(
+            {
+                "lines": [
+                    f"{shipment.number} has {len(left):,} products and lots left to return, "
+                    f"more than the {MAX_LINES:,} lines a document holds: draft returns of "
+                    "parts of it through the API instead."
+                ]
+            }
+        )
     root = Location.objects.get(warehouse_id=shipment.warehouse_id, parent__isnull=True).pk
     return document_create(
         doc_type=DocType.RETURN,

@@ -20,6 +20,7 @@ from inventory.selectors import (
 )
 from inventory.services import lot_check, lot_create
 from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin, change_link
+from wms.admin_paging import LargeListAdmin
 
 
 class ExpiringWithinFilter(admin.SimpleListFilter):
@@ -67,7 +68,7 @@ class LotInStockFilter(InStockFilter):
 
 
 @admin.register(Lot)
-class LotAdmin(admin.ModelAdmin):
+class LotAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = ("code", "product_link", "expires_on", "is_serial", "in_stock")
     list_select_related = ("product",)
     list_filter = (ExpiringWithinFilter, LotInStockFilter, "is_serial")
@@ -112,7 +113,7 @@ class LotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quant)
-class QuantAdmin(RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class QuantAdmin(LargeListAdmin, RowColumns, CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "location_link",
         "product_link",

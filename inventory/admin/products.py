@@ -33,6 +33,7 @@ from inventory.services import (
     product_check_tracking,
 )
 from wms.admin_mixins import change_link, html_table
+from wms.admin_paging import LargeListAdmin
 
 
 class ProductForm(forms.ModelForm):
@@ -59,7 +60,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ProductImportMixin, admin.ModelAdmin):
+class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
     form = ProductForm
     list_display = (
         "sku",

@@ -10,6 +10,7 @@ from inventory.selectors import (
     below_reorder_point,
     reorder_point_list,
 )
+from wms.admin_paging import LargeListAdmin
 
 
 class ShortFilter(admin.SimpleListFilter):
@@ -26,7 +27,7 @@ class ShortFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReorderPoint)
-class ReorderPointAdmin(RowColumns, admin.ModelAdmin):
+class ReorderPointAdmin(LargeListAdmin, RowColumns, admin.ModelAdmin):
     list_display = (
         "product_link",
         "product_name",

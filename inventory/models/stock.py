@@ -277,3 +277,6 @@ class StockReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of quant {self.quant_id} for line {self.document_line_id}"
+
+
+from inventory.closings import LedgerArchive, LedgerClosing  # noqa: E402, F401  (their own module)

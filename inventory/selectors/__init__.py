@@ -2,7 +2,7 @@
 Callers import from here; each concern has its module.
 """
 
-from inventory.selectors.checks import Mismatch, stock_mismatches
+from inventory.selectors.checks import Mismatch, register_check, stock_mismatches
 from inventory.selectors.scan import Scan, location_by_code, scan_resolve
 from inventory.selectors.stock import (
     EXPIRING_SOON_DAYS,
@@ -47,6 +47,7 @@ __all__ = [
     "stock_as_of",
     "stock_by_product",
     "stock_list",
+    "register_check",
     "stock_mismatches",
     "warehouse_stock",
 ]

@@ -1,4 +1,6 @@
-"""The stock check: every place where quants, the ledger, the stock rows and the totals disagree."""
+"""The stock check: every place where quants, the ledger, the stock rows and the totals disagree.
+Once the ledger is closed at a cut (inventory/closings.py), each quant's closing balance opens
+its attached history."""
 
 from dataclasses import dataclass
 
@@ -16,15 +18,20 @@ class Mismatch:
 
 # Each check is one query whose rows are the mismatches it found, and a way to say each one.
 # FULL OUTER JOINs so that a row on either side without its twin is reported too.
+# The closings that open each quant's attached history (none unless archived).
+CUT = "(SELECT MAX(cut) FROM ledger_archives)"
+
 _CHECKS: list[tuple[str, str, object]] = [
     (
         "ledger",
         """
-        SELECT q.id, q.location_id, q.product_id, q.lot_id, q.quantity, COALESCE(l.total, 0)
+        SELECT q.id, q.location_id, q.product_id, q.lot_id, q.quantity,
+               COALESCE(c.balance, 0) + COALESCE(l.total, 0)
         FROM stock_quants q
         LEFT JOIN (SELECT quant_id, SUM(quantity) AS total FROM stock_movements
                    GROUP BY quant_id) l ON l.quant_id = q.id
-        WHERE q.quantity <> COALESCE(l.total, 0)
+        LEFT JOIN ledger_closings c ON c.quant_id = q.id AND c.closed_at = {CUT}
+        WHERE q.quantity <> COALESCE(c.balance, 0) + COALESCE(l.total, 0)
         ORDER BY q.id
         """,
         lambda q, loc, p, lot, qty, total: (
@@ -35,12 +42,13 @@ _CHECKS: list[tuple[str, str, object]] = [
     (
         "balance",
         """
-        SELECT id, quant_id, balance_after, running FROM (
+        SELECT m.id, m.quant_id, m.balance_after, COALESCE(c.balance, 0) + m.running FROM (
             SELECT id, quant_id, balance_after,
                    SUM(quantity) OVER (PARTITION BY quant_id ORDER BY id) AS running
             FROM stock_movements) m
-        WHERE balance_after <> running
-        ORDER BY id
+        LEFT JOIN ledger_closings c ON c.quant_id = m.quant_id AND c.closed_at = {CUT}
+        WHERE m.balance_after <> COALESCE(c.balance, 0) + m.running
+        ORDER BY m.id
         """,
         lambda m, q, after, running: (
             f"movement {m} of quant {q} says balance_after {after}, its ledger up to it sums "
@@ -127,6 +135,13 @@ _CHECKS: list[tuple[str, str, object]] = [
 ]
 
 
+def register_check(kind: str, query: str, say) -> None:
+    """Add a check of another app's rules over the stock (documents' returns, say), run with
+    the others in the same snapshot: inventory itself knows nothing of documents."""
+    if kind not in {k for k, _, _ in _CHECKS}:
+        _CHECKS.append((kind, query, say))
+
+
 def stock_mismatches() -> list[Mismatch]:
     """Every place where quants, the ledger, its balances, the stock rows and the totals
     disagree, or a quantity or its reserved part is out of range.
@@ -143,7 +158,7 @@ def stock_mismatches() -> list[Mismatch]:
         for kind, query, say in _CHECKS:
             try:
                 with transaction.atomic():
-                    cursor.execute(query)
+                    cursor.execute(query.replace("{CUT}", CUT))
                     found += [Mismatch(kind, say(*row)) for row in cursor.fetchall()]
             except DatabaseError as exc:
                 found.append(Mismatch("error", f"the {kind} check could not be computed: {exc}"))

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
+from inventory.closings import LedgerClosing, PeriodArchived, active_cut
 from inventory.models import (
     Inventory,
     Lot,
@@ -29,13 +30,27 @@ from inventory.models import (
 
 def _balance_then(moment):
     """The quant's quantity at ``moment``: balance_after of its last ledger row at or before it
-    (one probe of ix_stock_movements_quant_created_at), 0 before its first."""
+    (one probe of ix_stock_movements_quant_created_at), 0 before its first.
+
+    Once the ledger is closed at a cut (inventory/closings.py), a quant with no attached row
+    up to ``moment`` holds its closing balance; an instant before the cut is refused.
+    """
     latest = (
         StockMovement.objects.filter(quant_id=OuterRef("pk"), created_at__lte=moment)
         .order_by("-created_at", "-id")
         .values("balance_after")[:1]
     )
-    return Coalesce(Subquery(latest, output_field=BigIntegerField()), Value(0))
+    cut = active_cut()
+    if cut is None:
+        return Coalesce(Subquery(latest, output_field=BigIntegerField()), Value(0))
+    if moment < cut:
+        raise PeriodArchived(cut)
+    closing = LedgerClosing.objects.filter(quant_id=OuterRef("pk"), closed_at=cut)
+    return Coalesce(
+        Subquery(latest, output_field=BigIntegerField()),
+        Subquery(closing.values("balance")[:1], output_field=BigIntegerField()),
+        Value(0),
+    )
 
 
 def quant_list(*, as_of: datetime | None = None) -> QuerySet[Quant]:
@@ -195,11 +210,17 @@ def movement_balances(*, movement_ids: list[int]) -> dict[int, int]:
         first_id=Subquery(history.order_by("id").values("id")[:1]),
         last_id=Subquery(history.order_by("-id").values("id")[:1]),
     )
+    from_start = total(history.filter(id__lte=OuterRef("id")))
+    cut = active_cut()
+    if cut is not None:  # the archived movements' sum is in the pair's closings
+        closings = LedgerClosing.objects.filter(**pair, closed_at=cut).order_by()
+        opening = closings.values("product_id").annotate(t=Sum("balance")).values("t")
+        from_start = from_start + Coalesce(Subquery(opening), Value(0))
     rows = rows.annotate(
         balance=Case(
             When(
                 LessThan(F("id") - F("first_id"), F("last_id") - F("id")),
-                then=total(history.filter(id__lte=OuterRef("id"))),
+                then=from_start,
             ),
             default=Coalesce(Subquery(stock), Value(0))
             - total(history.filter(id__gt=OuterRef("id"))),

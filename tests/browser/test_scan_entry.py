@@ -332,3 +332,20 @@ def test_a_count_sheet_is_filled_by_scanning_location_then_product(page, live_se
         ("A1", 1),
         ("B2", 2),
     ]
+
+
+def test_a_serial_scanned_twice_is_refused_at_once(page, live_server):
+    warehouse = WarehouseFactory(code="MAIN")
+    ProductFactory(sku="PHONE-1", name="Phone", barcode="04006381333931", tracking="serial")
+    log_in(page, live_server, staff_user("Warehouse clerk"))
+    new_receipt(page, live_server, warehouse)
+    rng = random.Random(23)
+    scanner(page, "(01)04006381333931(21)SN-1", rng)
+    scanner(page, "(01)04006381333931(21)SN-1", rng)  # the same piece again
+    settled(page)
+    status = page.locator("#scan-entry .scan-status")
+    assert status.inner_text() == "Not added: serial SN-1 of PHONE-1 is already on this document."
+    assert "scan-error" in status.get_attribute("class")
+    scanner(page, "(01)04006381333931(21)SN-2", rng)  # another piece: its own line
+    settled(page)
+    assert [(f["lot"], f["quantity"]) for f in line_fields(page)] == [("SN-1", "1"), ("SN-2", "1")]

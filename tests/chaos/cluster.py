@@ -5,6 +5,7 @@ import glob
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -12,7 +13,16 @@ from pathlib import Path
 
 import psycopg
 
-PORT = int(os.environ.get("CHAOS_PG_PORT", "55440"))
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS's choice), so two runs never share one."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# CHAOS_PG_PORT pins the cluster's port; unset, each run takes a free one.
+PORT = int(os.environ["CHAOS_PG_PORT"]) if os.environ.get("CHAOS_PG_PORT") else None
 
 
 def bindir() -> Path | None:
@@ -29,8 +39,8 @@ def bindir() -> Path | None:
 
 
 class Cluster:
-    def __init__(self, port: int = PORT):
-        self.port = port
+    def __init__(self, port: int | None = PORT):
+        self.port = port or free_port()
         self.bin = bindir()
         self.root = Path(tempfile.mkdtemp(prefix="wms-chaos-pg-"))
         self.data = self.root / "data"

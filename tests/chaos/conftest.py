@@ -19,14 +19,15 @@ import psycopg
 import pytest
 
 from tests.chaos.client import Api
-from tests.chaos.cluster import Cluster, bindir
+from tests.chaos.cluster import Cluster, bindir, free_port
 from tests.wms.helpers import GUNICORN, PROJECT, http, project_env, run_manage, run_snippet
 
 pytestmark = pytest.mark.postgres
 
 DATABASE = "wms_rel_chaos"
-# Servers of the suite listen on loopback ports from here (CHAOS_PORT_BASE to +49).
-PORT_BASE = int(os.environ.get("CHAOS_PORT_BASE", "18010"))
+# Servers of the suite listen on loopback ports from CHAOS_PORT_BASE to +49 when it is set;
+# unset, each server takes a free port, so two runs on one machine never meet.
+PORT_BASE = int(os.environ["CHAOS_PORT_BASE"]) if os.environ.get("CHAOS_PORT_BASE") else None
 FIGURES: dict[str, dict] = {}
 FIGURES_FILE = PROJECT / "artifacts" / "chaos-figures.json"
 
@@ -99,7 +100,7 @@ def world(cluster, tmp_path_factory):
     return run_snippet(
         """
 from django.contrib.auth.models import Group, Permission
-from rest_framework.authtoken.models import Token
+from wms.tokens import api_token_create
 from wms.roles import CLERK, MANAGER, sync_roles
 from django.contrib.auth import get_user_model
 from inventory.models import Product
@@ -110,7 +111,7 @@ tokens = {}
 for name, group in (("chaos-manager", MANAGER), ("chaos-clerk", CLERK)):
     user = User.objects.create_user(name, password="chaos-pw-" + name, is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    tokens[name] = Token.objects.create(user=user).key
+    tokens[name] = api_token_create(user=user)
 warehouses = [Warehouse.objects.create(code=f"W{i}", name=f"Warehouse {i}").pk for i in (1, 2)]
 products = [Product.objects.create(sku=f"P{i:03}", name=f"Product {i}").pk for i in range(12)]
 print(json.dumps({"manager": tokens["chaos-manager"], "clerk": tokens["chaos-clerk"],
@@ -185,14 +186,21 @@ def _ppid(pid: int):
 _next_port = [PORT_BASE]
 
 
+def next_port() -> int:
+    if PORT_BASE is None:
+        return free_port()
+    port = _next_port[0]
+    _next_port[0] = PORT_BASE + (port - PORT_BASE + 1) % 50
+    return port
+
+
 @pytest.fixture
 def start_server(cluster, world, tmp_path):
     """Start a gunicorn (3 workers unless told) on the next port of the suite's range."""
     started = []
 
     def start(workers: int = 3, extra_args=(), **overrides) -> Server:
-        port = _next_port[0]
-        _next_port[0] = PORT_BASE + (port - PORT_BASE + 1) % 50
+        port = next_port()
         server = Server(
             port, server_env(cluster, tmp_path, **overrides), workers, tmp_path, extra_args
         )

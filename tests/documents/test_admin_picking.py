@@ -319,7 +319,7 @@ def test_a_bad_shipped_quantity_is_shown_on_the_form_and_nothing_is_posted(
     assert not Document.objects.filter(backorder_of=reserved_shipment).exists()
 
 
-def test_a_line_of_another_document_is_refused_by_the_service(
+def test_a_line_of_another_document_is_refused_on_the_form(
     clerk_client, reserved_shipment, warehouse, product
 ):
     post("receipt", warehouse, [(product, 1)])
@@ -328,7 +328,10 @@ def test_a_line_of_another_document_is_refused_by_the_service(
         post_url(reserved_shipment), {f"shipped-{other.pk}": "0"}, follow=True
     )
     (message,) = messages_of(response)
-    assert message.startswith(f"{reserved_shipment.number} was not posted: Line {other.pk} is not")
+    assert message == (
+        f"{reserved_shipment.number} was not posted: the form names line id {other.pk}, "
+        f"which is not on {reserved_shipment.number}"
+    )
     assert Document.objects.get(pk=reserved_shipment.pk).status == Status.RESERVED
 
 

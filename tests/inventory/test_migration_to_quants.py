@@ -20,7 +20,8 @@ BEFORE = [
 ]
 AFTER = [
     ("warehouses", "0002_locations"),
-    ("inventory", "0008_stock_reservations"),
+    # Later than the change itself: reconcile_stock reads the ledger closings (0010).
+    ("inventory", "0010_ledger_closings"),
     ("documents", "0010_pick_lists"),
 ]
 

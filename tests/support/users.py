@@ -1,11 +1,12 @@
 """Users in the role groups, and API clients that authenticate as them."""
 
 from django.contrib.auth.models import Group, Permission
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, UserFactory
+from wms.models import ApiToken
 from wms.roles import sync_roles
+from wms.tokens import api_token_create, token_digest
 
 
 def user_with(*, groups=(), perms=(), **kwargs):
@@ -30,9 +31,19 @@ def api_client(user=None) -> APIClient:
     """A client that authenticates as ``user`` with its API token (anonymous without one)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
+
+
+_keys: dict[int, str] = {}  # user id -> its key, for as long as the user's token is that one
+
+
+def api_key(user) -> str:
+    """The API key of ``user``: made once, then the same for every client of the user."""
+    key = _keys.get(user.pk)
+    if key is None or not ApiToken.objects.filter(user=user, digest=token_digest(key)).exists():
+        key = _keys[user.pk] = api_token_create(user=user)
+    return key
 
 
 def staff_user(role: str):

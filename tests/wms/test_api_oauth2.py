@@ -238,7 +238,7 @@ def test_the_schema_documents_both_schemes_and_each_operations_scope(client):
     assert schemes["tokenAuth"]["type"] == "apiKey"
     flow = schemes["oauth2"]["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/o/token/"
-    assert set(flow["scopes"]) == {"read", "write", "post"}
+    assert set(flow["scopes"]) == {"read", "write", "post", "introspection"}
     scopes = {}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -90,7 +90,7 @@ def test_compose_runs_postgres_redis_migrate_and_the_api():
     assert api["env_file"] == ".env"
     for service in ("migrate", "api", "webhook-worker"):
         assert set(services[service]["environment"]) <= DOCUMENTED
-    assert services["webhook-worker"]["command"] == ["python", "manage.py", "webhook_worker"]
+    assert services["webhook-worker"]["command"][:3] == ["python", "manage.py", "webhook_worker"]
 
 
 def cronjobs() -> list[dict]:
@@ -106,6 +106,7 @@ def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
         "wms-purge-idempotency-keys",
         "wms-prune-posting-failures",
         "wms-reconcile-stock",
+        "wms-ledger-partitions",
         "wms-purge-webhook-events",
         "wms-clear-oauth-tokens",
         "wms-emit-lot-events",
@@ -203,3 +204,81 @@ def test_every_variable_the_code_reads_is_documented(source):
     read |= set(re.findall(r'os\.environ(?:\.get)?[\[(]\s*"([A-Z][A-Z0-9_]+)"', code))
     read |= set(re.findall(r'os\.environ\.setdefault\(\s*"([A-Z][A-Z0-9_]+)"', code))
     assert read - {"DJANGO_SETTINGS_MODULE"} <= DOCUMENTED
+
+
+def compose_services() -> dict:
+    return yaml.safe_load((PROJECT / "docker-compose.yml").read_text())["services"]
+
+
+def interpolate(value: str, dotenv: dict[str, str]) -> str:
+    """docker compose's ${VAR:-default} and ${VAR}, from a .env file."""
+    return re.sub(
+        r"\$\{(\w+)(?::-([^}]*))?\}",
+        lambda m: dotenv.get(m[1]) or (m[2] if m[2] is not None else ""),
+        str(value),
+    )
+
+
+def test_compose_serves_plain_http_on_a_laptop_and_https_when_env_says_so():
+    app = compose_services()["api"]["environment"]
+    first_up = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", (PROJECT / ".env.example").read_text(), re.M)
+    )
+    # The settings a fresh `cp .env.example .env` gives the API, compose's environment winning
+    laptop = {**first_up, **{k: interpolate(v, first_up) for k, v in app.items()}}
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        assert laptop[name] == "False", name
+    assert laptop["SECURE_HSTS_SECONDS"] == "0"
+    assert laptop["DEBUG"] == "False"
+    production = {**first_up, "SECURE_SSL_REDIRECT": "True", "SECURE_HSTS_SECONDS": "31536000"}
+    assert interpolate(app["SECURE_SSL_REDIRECT"], production) == "True"
+    assert interpolate(app["SECURE_HSTS_SECONDS"], production) == "31536000"
+    assert "POSTGRES_PASSWORD" in first_up  # what the compose file requires is in the example
+
+
+def test_the_webhook_worker_has_a_healthcheck_of_its_own(tmp_path):
+    worker = compose_services()["webhook-worker"]
+    command = worker["command"]
+    heartbeat = command[command.index("--heartbeat") + 1]
+    test = worker["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"] and "8000" not in test[3]
+    import os
+    import subprocess
+    import sys
+    import time
+
+    file = tmp_path / "alive"
+    check = test[3].replace(heartbeat, str(file))
+    file.touch()
+    assert subprocess.run([sys.executable, "-c", check]).returncode == 0
+    os.utime(file, (time.time() - 120, time.time() - 120))
+    assert subprocess.run([sys.executable, "-c", check]).returncode != 0
+
+
+def dockerfile_healthcheck() -> str:
+    dockerfile = (PROJECT / "Dockerfile").read_text()
+    command = re.search(r'HEALTHCHECK .*?CMD python -c "(.+?)"\n', dockerfile, re.S).group(1)
+    return command
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_image_healthcheck_passes_whatever_the_allowed_hosts(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.wms.helpers import gunicorn, project_env, url_of_test_database
+
+    # No localhost (127.0.0.1 only so that the helper can see the server is up)
+    hosts = "wms.example.com,.example.org,127.0.0.1"
+    env = project_env(
+        DATABASE_URL=url_of_test_database(),
+        ALLOWED_HOSTS=hosts,
+        SECURE_SSL_REDIRECT="False",
+        DB_POOL_SIZE="0",
+    )
+    with gunicorn(tmp_path, workers=1, env=env) as server:
+        port = server.url.rsplit(":", 1)[1]
+        check = dockerfile_healthcheck().replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        ran = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True)
+        assert ran.returncode == 0, ran.stderr

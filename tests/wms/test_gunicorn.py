@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
-from rest_framework.authtoken.models import Token
 
 from tests.support.documents import make_document
 from tests.wms.helpers import gunicorn, http, project_env, url_of_test_database
+from wms.tokens import api_token_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def token(manager) -> str:
-    return Token.objects.create(user=manager).key
+    return api_token_create(user=manager)
 
 
 def post_document(server, token, document, **headers):

@@ -2,7 +2,6 @@
 
 import pytest
 from prometheus_client import REGISTRY
-from rest_framework.authtoken.models import Token
 
 from documents.exceptions import (
     DocumentStateError,
@@ -17,6 +16,7 @@ from inventory.exceptions import InsufficientStock, StockLimitExceeded
 from tests.factories import UserFactory
 from tests.support.documents import draft_return, make_document, post
 from tests.wms.helpers import project_env, run_manage, run_snippet, url_of_test_database
+from wms.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def value(name: str, **labels) -> float:
 
 
 def token_for(**user_fields) -> str:
-    return Token.objects.create(user=UserFactory(**user_fields)).key
+    return api_token_create(user=UserFactory(**user_fields))
 
 
 def test_readable_from_an_allowed_address(client):

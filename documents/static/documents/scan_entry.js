@@ -196,6 +196,13 @@
             }
             const lot = lotOf(scan);
             let row = lineRows(group).find((r) => sameLine(r, scan, lot));
+            if (row && lot && scan.product.tracking === 'serial') {
+                // A serial is one piece: a second scan of it is a mistake, said now rather
+                // than as quantity 2 refused at Save.
+                say(`Not added: serial ${lot} of ${scan.product.sku} is already on this ` +
+                    'document.', false);
+                return;
+            }
             const step = scan.quantity || 1;
             const qty = row ? quantityInput(row) : null;
             if (row && qty) {

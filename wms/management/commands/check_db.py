@@ -47,6 +47,16 @@ class Command(BaseCommand):
             return False
         return True
 
+    def _ledger_default(self, cursor):
+        from inventory.partitions import DEFAULT, default_rows
+
+        rows = default_rows(cursor)
+        if rows:
+            self.stderr.write(
+                f"  WARNING: {DEFAULT} holds {rows} ledger row(s) outside every month partition; "
+                "run `manage.py ledger_partitions` and see docs/operations.md."
+            )
+
     def _postgres_details(self, cursor, connection):
         out = self.stdout.write
         for setting in ("statement_timeout", "lock_timeout"):
@@ -55,6 +65,7 @@ class Command(BaseCommand):
         params = connection.connection.info.get_parameters()
         out(f"  connect_timeout = {params.get('connect_timeout', 'unset')} s")
         out(f"  sslmode = {params.get('sslmode', 'default (prefer)')}")
+        self._ledger_default(cursor)
         cursor.execute("SHOW max_connections")
         max_connections = int(cursor.fetchone()[0])
         out(f"  server max_connections = {max_connections}")

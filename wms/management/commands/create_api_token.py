@@ -2,12 +2,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+
+from wms.models import ApiToken
+from wms.tokens import api_token_create
 
 
 class Command(BaseCommand):
     help = (
-        "Create the API token of a user, or show the one it has; --rotate replaces it. "
+        "Create the API token of a user; --rotate replaces the one it has. Only a digest of "
+        "the key is kept, so the key is shown once, now. "
         "With --group, a missing user is created for the integration (API only, no password) "
         "and put in that group. The key is printed alone on the last line."
     )
@@ -25,16 +28,18 @@ class Command(BaseCommand):
     def handle(self, *args, username, rotate, group, **options):
         with transaction.atomic():
             user = self._user(username, group)
-            if rotate:
-                Token.objects.filter(user=user).delete()
-            token, created = Token.objects.get_or_create(user=user)
-        if rotate:
+            old = ApiToken.objects.select_for_update().filter(user=user).first()
+            if old is not None and not rotate:
+                raise CommandError(
+                    f"{username} already has an API token ({old.prefix}…). Its key is not kept "
+                    "and cannot be shown again; --rotate replaces it with a new one."
+                )
+            key = api_token_create(user=user)
+        if old is not None:
             self.stdout.write(f"New API token for {username} (the old one no longer works):")
-        elif created:
-            self.stdout.write(f"New API token for {username}:")
         else:
-            self.stdout.write(f"Existing API token for {username} (--rotate replaces it):")
-        self.stdout.write(token.key)
+            self.stdout.write(f"New API token for {username} (shown once, keep it now):")
+        self.stdout.write(key)
 
     def _user(self, username: str, group_name: str | None):
         users = get_user_model()

@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inventory.partitions import DEFAULT, ensure_months, is_partitioned, partitions
+
+
+class Command(BaseCommand):
+    help = (
+        "Make the ledger's monthly partitions from this month to --ahead months later (run "
+        "daily: it is idempotent), then list each partition with its rows and size. Exits 1 if "
+        "the DEFAULT partition holds rows, movements no month partition takes (PostgreSQL)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--ahead",
+            type=int,
+            default=3,
+            help="Months after the current one to make partitions for (default 3).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="Do not list the partitions.")
+
+    def handle(self, *args, ahead: int, quiet: bool, **options):
+        if connection.vendor != "postgresql":
+            self.stdout.write("The ledger is a plain table on this database: nothing to do.")
+            return
+        if ahead < 0:
+            raise CommandError("--ahead must be 0 or more.")
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not is_partitioned(cursor):
+                raise CommandError("stock_movements is not partitioned: run `manage.py migrate`.")
+            made = ensure_months(cursor, timezone.now().date(), ahead + 1)
+            found = partitions(cursor)
+        for name in made:
+            self.stdout.write(f"made {name}")
+        if not quiet:
+            for part in found:
+                self.stdout.write(
+                    f"{part.name:<28} {part.rows:>12,} rows {part.bytes / 2**20:>10.1f} MiB  "
+                    f"{part.bounds}"
+                )
+        default = next((p for p in found if p.name == DEFAULT), None)
+        if default and default.rows:
+            raise CommandError(
+                f"{DEFAULT} holds {default.rows} movement(s) outside every month partition: "
+                "see docs/operations.md (Ledger partitions).",
+                returncode=1,
+            )
+        self.stdout.write(self.style.SUCCESS(f"{len(found)} partitions; DEFAULT is empty."))
