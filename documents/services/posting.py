@@ -66,17 +66,7 @@ def document_post(
             lines = _lines_to_post(document.pk)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
-            if shipped and all(shipped.get(line.id) == 0 for line in lines):
-                # It would post a document that moves nothing, announce it, and make a
-                # backorder of everything: what unreserving does, honestly named.
-                raise ValidationError(
-                    {
-                        "lines": [
-                            "Nothing would be shipped (0 on every line). Unreserve the "
-                            "document instead: its stock becomes available again."
-                        ]
-                    }
-                )
+            _refuse_shipping_nothing(lines, shipped)
             refuse_inactive(document, lines)
             was_reserved = document.status == Status.RESERVED
             if document.doc_type == DocType.RETURN:
@@ -116,6 +106,20 @@ def document_post(
     )
     logger.info("Document %s posted (%d lines)", document.number, len(lines))
     return document
+
+
+def _refuse_shipping_nothing(lines: list[PostingLine], shipped: dict[int, int] | None) -> None:
+    if shipped and all(shipped.get(line.id) == 0 for line in lines):
+        # It would post a document that moves nothing, announce it, and make a backorder of
+        # everything: what unreserving does, honestly named.
+        raise ValidationError(
+            {
+                "lines": [
+                    "Nothing would be shipped (0 on every line). Unreserve the document "
+                    "instead: its stock becomes available again."
+                ]
+            }
+        )
 
 
 def _record_post_failure(document_id: int, user, exc: Exception) -> None:
