@@ -35,6 +35,11 @@ NUMBER_PREFIX = {
 }
 
 
+def numbered(prefix: str, pk: int) -> str:
+    """The number people read and barcodes carry: a prefix and the id, at least six digits."""
+    return f"{prefix}-{pk:06d}"
+
+
 class Document(models.Model):
     # Set from the primary key by documents.services.document_create in the same transaction
     # as the insert, so it is never empty once committed (NULL, unlike "", can be unique).
@@ -214,7 +219,7 @@ class PostingFailure(models.Model):
     """An attempt to post a document that was refused or failed, for ops statistics.
 
     Written by documents.services.document_post after the posting's own transaction has rolled
-    back. Rows older than 90 days are deleted by ``manage.py prune_posting_failures`` (run it
+    back. Rows older than 90 days are deleted by ``manage.py purge_posting_failures`` (run it
     daily; docs/operations.md).
     """
 
@@ -269,4 +274,4 @@ class PickList(models.Model):
     @property
     def number(self) -> str:
         """What the paper prints and its barcode carries, in the documents' style."""
-        return f"PCK-{self.pk:06d}"
+        return numbered("PCK", self.pk)

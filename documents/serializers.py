@@ -313,3 +313,49 @@ class PickListCreateSerializer(serializers.Serializer):
         max_length=MAX_LINES,
         help_text="Reserved documents to pick in one walk.",
     )
+
+
+class CountStartSerializer(serializers.Serializer):
+    warehouse = StrictIntegerField(
+        min_value=1, max_value=BIGINT_MAX, required=False, help_text="Count the whole warehouse…"
+    )
+    location = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        help_text="…or a location and everything below it.",
+    )
+    blind = StrictBooleanField(
+        default=False, help_text="Every line starts at 0 instead of its book quantity."
+    )
+
+
+class ReplenishSerializer(serializers.Serializer):
+    points = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=BIGINT_MAX),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text="Reorder point ids; those not below their minimum are skipped.",
+    )
+    mode = serializers.ChoiceField(
+        choices=["receipt", "transfer"],
+        default="receipt",
+        help_text="Receipts (one per warehouse) or transfers from `source` (one per destination).",
+    )
+    reference = StrictCharField(
+        max_length=100, required=False, default="", help_text="Receipts: the supplier's."
+    )
+    source = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Transfers: the warehouse the goods come from.",
+    )
+
+
+class ReplenishedSerializer(serializers.Serializer):
+    documents = DocumentSerializer(many=True, help_text="The drafts made.")
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="Why a reorder point got no line."
+    )

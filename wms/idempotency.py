@@ -29,6 +29,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from wms.db import delete_in_batches
 from wms.exceptions import DomainError
 from wms.models import IdempotencyKey
 
@@ -190,6 +191,5 @@ def _lock_and_insert(user, key: str, fingerprint: str, now) -> tuple[bool, int |
 
 
 def purge_expired() -> int:
-    """Delete the keys past their lifetime; returns how many."""
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - ttl()).delete()
-    return deleted
+    """Delete the keys past their lifetime, in batches; returns how many."""
+    return delete_in_batches(IdempotencyKey.objects.filter(created_at__lt=timezone.now() - ttl()))

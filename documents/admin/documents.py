@@ -20,16 +20,15 @@ from documents.admin.forms import DocumentForm, LineFormSet, LineInline
 from documents.admin.picking import PickingMixin
 from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
 from documents.admin.transitions import DocumentActionForm, DocumentTransitionsMixin
-from documents.models import DocType, Document, DocumentLine, Status
+from documents.models import DocType, Document, DocumentLine
 from documents.selectors import (
     document_movements,
 )
 from documents.services import (
-    RESERVABLE,
+    document_actions,
     document_create,
     document_delete,
     document_update,
-    user_can_cancel,
     user_can_post,
 )
 from wms.admin_mixins import change_link, html_table
@@ -320,15 +319,12 @@ class DocumentAdmin(
             return redirect("admin:documents_document_change", object_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        user = request.user
-        may_post = bool(obj and user_can_post(user, obj.doc_type))
-        context["can_post"] = may_post and obj.status in (Status.DRAFT, Status.RESERVED)
-        context["can_reserve"] = may_post and obj.is_draft and obj.doc_type in RESERVABLE
-        context["can_unreserve"] = may_post and obj.status == Status.RESERVED
+        offered = document_actions(obj, request.user) if obj else frozenset()
+        context["can_post"] = "post" in offered
+        context["can_reserve"] = "reserve" in offered
+        context["can_unreserve"] = "unreserve" in offered
+        context["can_cancel"] = "cancel" in offered
         context["scan_entry"] = obj is None or (
-            obj.is_draft and self.has_change_permission(request, obj)
-        )
-        context["can_cancel"] = bool(
-            obj and obj.status != Status.CANCELLED and user_can_cancel(user)
+            "edit" in offered and self.has_change_permission(request, obj)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -3,6 +3,7 @@ products, and the product import. Callers import from here; each concern has its
 """
 
 from inventory.exceptions import TrackingInUse
+from inventory.services.lots import lot_check, lot_create, lots_create
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
     IMPORT_COLUMNS,
@@ -13,6 +14,16 @@ from inventory.services.product_import import (
     products_import,
 )
 from inventory.services.products import product_check_tracking
+from inventory.services.reserving import (
+    Reservation,
+    reserved_per_line,
+    stock_check_shipped,
+    stock_consume,
+    stock_release,
+    stock_reservations,
+    stock_reserve,
+    stock_reverse,
+)
 from inventory.services.stock import stock_apply
 from inventory.services.stock_types import (
     MAX_QUANTITY,
@@ -33,13 +44,24 @@ __all__ = [
     "MAX_QUANTITY",
     "ProductImportResult",
     "QuantKey",
+    "Reservation",
     "StockChange",
     "StockResult",
     "StockTake",
     "TrackingInUse",
     "key_order",
+    "lot_check",
+    "lot_create",
+    "lots_create",
     "product_check_tracking",
     "products_import",
     "removal_order",
+    "reserved_per_line",
     "stock_apply",
+    "stock_check_shipped",
+    "stock_consume",
+    "stock_release",
+    "stock_reservations",
+    "stock_reserve",
+    "stock_reverse",
 ]

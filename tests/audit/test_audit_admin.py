@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import user_with
 from tests.factories import ProductFactory
+from tests.support.users import user_with
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/audit/auditevent/"

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from audit.models import AuditEvent
-from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory
 from tests.oauth2 import bearer, create_client
+from tests.support.users import api_client, user_with
 
 URL = "/api/v1/audit/"
 FIELDS = [

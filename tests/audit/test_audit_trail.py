@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from audit.models import AuditEvent
 from documents.services import document_cancel
 from inventory.models import Product
-from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory
+from tests.support.users import api_client, user_with
 from wms.audit_context import acting
 from wms.tokens import api_token_create
 
@@ -99,7 +99,7 @@ def test_the_import_and_commands_say_so(tmp_path):
 
 @pytest.mark.django_db
 def test_posting_and_cancelling_are_lifecycle_events(warehouse, product):
-    from tests.conftest import make_document, post
+    from tests.support.documents import make_document, post
 
     document = post("receipt", warehouse, [(product, 5)])
     verbs = [e.action for e in events("document", document.pk)]

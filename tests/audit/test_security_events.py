@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from tests.conftest import api_client, user_with
 from tests.factories import PASSWORD
+from tests.support.users import api_client, user_with
 from wms.log import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in
-from tests.conftest import user_with
 from tests.factories import PASSWORD, ProductFactory
+from tests.support.users import user_with
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -106,7 +106,7 @@ def world(cluster, tmp_path_factory):
         """
 from django.contrib.auth.models import Group, Permission
 from wms.tokens import api_token_create
-from documents.roles import CLERK, MANAGER, sync_roles
+from wms.roles import CLERK, MANAGER, sync_roles
 from django.contrib.auth import get_user_model
 from inventory.models import Product
 from warehouses.models import Warehouse

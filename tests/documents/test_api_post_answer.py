@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from documents.selectors import document_get
 from documents.serializers import PostedDocumentSerializer
 from documents.services import LineInput, document_create, document_reserve
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from integrations.events import EVENT_TYPES
 from integrations.models import OutboxEvent
 from integrations.services import subscription_create
 from inventory.models import ReorderPoint
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 from warehouses.services import location_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

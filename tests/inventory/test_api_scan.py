@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import post
 from tests.factories import ProductFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

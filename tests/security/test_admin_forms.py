@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 from oauth2_provider.models import Application
 
-from tests.conftest import user_with
 from tests.security.test_mass_assignment import FORBIDDEN as MASS_ASSIGNED
+from tests.support.users import user_with
 from wms.admin_site import CREDENTIAL_MODELS
 from wms.models import ApiToken
 

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from tests.conftest import post, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
+from tests.support.users import user_with
 from wms.admin_mixins import _csv_cell
 
 FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", '  =HYPERLINK("x")', " -cmd"]

@@ -9,8 +9,9 @@ answer would be an oracle.
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.conftest import api_client, make_document, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 
 HOSTILE = [
     ("id__regex", "^$"),

@@ -13,8 +13,9 @@ from drf_spectacular.generators import SchemaGenerator
 from documents.models import Document, PickList
 from integrations.models import Subscription
 from inventory.models import Lot, Product, ReorderPoint
-from tests.conftest import api_client, make_document, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 from warehouses.models import Location, Warehouse
 
 FORBIDDEN = {

@@ -8,8 +8,9 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from documents.models import PickList
-from tests.conftest import api_client, make_document, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 
 MISSING = 987654321
 

@@ -7,8 +7,9 @@ with names made to attack it. None takes a template or a file path from the requ
 import pytest
 
 from documents.services import pick_list_create
-from tests.conftest import make_document, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document
+from tests.support.users import user_with
 from warehouses.models import Location
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -59,7 +60,7 @@ def test_product_and_location_labels(boss_client, hostile):
 
 
 def test_a_pick_list(boss_client, hostile):
-    from tests.conftest import post
+    from tests.support.documents import post
 
     post("receipt", hostile["warehouse"], [(hostile["product"], 5)])
     from documents.services import document_reserve

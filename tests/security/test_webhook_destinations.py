@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from integrations.security import AddressNotAllowed, post
-from tests.conftest import api_client, user_with
+from tests.support.users import api_client, user_with
 
 INTERNAL = [
     "http://127.0.0.1/",

@@ -66,7 +66,7 @@ def server_env(tmp_path, database_url: str, **overrides) -> dict:
 WORLD = """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from documents.roles import MANAGER, sync_roles
+from wms.roles import MANAGER, sync_roles
 from inventory.models import Product
 from warehouses.models import Warehouse
 from wms.tokens import api_token_create

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from tests.conftest import api_client, user_with
+from tests.support.users import api_client, user_with
 from wms.models import ApiToken
 from wms.tokens import token_digest
 

@@ -14,9 +14,10 @@ from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
 from documents.models import Status
-from tests.conftest import api_client, make_document, user_with
 from tests.oauth2 import FORM, basic, bearer, create_client, request_token
 from tests.ratelimit_windows import wait_for_a_fresh_window
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from tests.wms.helpers import project_env, run_snippet, url_of_test_database
 from wms.routers import ReplicaRouter, reporting
 
