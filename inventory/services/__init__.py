@@ -12,7 +12,7 @@ from inventory.services.product_import import (
     ProductImportResult,
     products_import,
 )
-from inventory.services.products import product_check_tracking
+from inventory.services.products import product_check_decimals, product_check_tracking
 from inventory.services.stock import stock_apply
 from inventory.services.stock_types import (
     MAX_QUANTITY,
@@ -38,6 +38,7 @@ __all__ = [
     "StockTake",
     "TrackingInUse",
     "key_order",
+    "product_check_decimals",
     "product_check_tracking",
     "products_import",
     "removal_order",

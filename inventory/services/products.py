@@ -1,6 +1,7 @@
 """Products: the rules about changing one that stock already refers to."""
 
 from inventory.exceptions import (
+    DecimalsInUse,
     TrackingInUse,
 )
 from inventory.models import (
@@ -25,4 +26,27 @@ def product_check_tracking(*, product: Product, tracking: str) -> None:
         raise TrackingInUse(
             f"{product.sku} has stock or movements; its tracking cannot change from "
             f"{fresh} to {tracking}."
+        )
+
+
+def product_check_decimals(*, product: Product, decimals: int) -> None:
+    """A product's decimals are fixed once any quantity is stored in its steps (stock, the
+    ledger, document lines, reorder points, packagings): changing them would silently rescale
+    every one of those integers. Raises DecimalsInUse (409)."""
+    if product.pk is None or decimals == product.decimals:
+        return
+    fresh = Product.objects.filter(pk=product.pk).values_list("decimals", flat=True).first()
+    if fresh == decimals:
+        return
+    in_use = (
+        StockMovement.objects.filter(product_id=product.pk).exists()
+        or Quant.objects.filter(product_id=product.pk).exists()
+        or product.document_lines.exists()
+        or product.reorder_points.exists()
+        or product.packagings.exists()
+    )
+    if in_use:
+        raise DecimalsInUse(
+            f"{product.sku} has quantities counted in steps of 10^-{fresh}; its decimals "
+            f"cannot change to {decimals}."
         )
