@@ -158,8 +158,8 @@ class DecimalQuantityField(StrictCharField):
         super().__init__(max_length=40, **kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not DECIMAL_QUANTITY_RE.fullmatch(value):
+        value = super().to_internal_value(data) if isinstance(data, str) else None
+        if value is None or not DECIMAL_QUANTITY_RE.fullmatch(value):
             raise ValidationError('A decimal string is required, e.g. "1.25".')
         return value
 
