@@ -11,10 +11,10 @@ from rest_framework.validators import UniqueValidator
 
 from inventory.barcodes import barcode_normalize
 from inventory.models import (
-    Packaging,
     Product,
 )
 from inventory.quantities import MAX_DECIMALS
+from inventory.selectors import barcode_taken
 from inventory.services import product_check_decimals, product_check_tracking
 from wms.api import (
     CatalogueViewSet,
@@ -73,20 +73,10 @@ class BarcodeField(StrictCharField):
 
 
 def barcode_unique_across(value, *, product=None, packaging=None) -> None:
-    """A barcode names one thing: refuse one that another product or packaging has (the
-    database holds the same rule, uq_barcodes_products_packagings, against races)."""
-    if not value:
-        return
-    products = Product.objects.filter(barcode=value)
-    packagings = Packaging.objects.filter(barcode=value)
-    if product is not None:
-        products = products.exclude(pk=product.pk)
-    if packaging is not None:
-        packagings = packagings.exclude(pk=packaging.pk)
-    if products.exists():
-        raise serializers.ValidationError("Another product has it.")
-    if packagings.exists():
-        raise serializers.ValidationError("A packaging has it.")
+    """A barcode names one thing across products and packagings."""
+    taken = barcode_taken(value, product=product, packaging=packaging)
+    if taken:
+        raise serializers.ValidationError(f"{taken.capitalize()} has it.")
 
 
 class ProductSerializer(ModelSerializer):

@@ -113,3 +113,22 @@ def location_by_code(code: str) -> Location | None:
         .order_by("pk")[:2]
     )
     return next((loc for loc in found if loc.barcode == code), found[0] if found else None)
+
+
+def barcode_taken(barcode: str | None, *, product=None, packaging=None) -> str | None:
+    """What else has ``barcode`` (stored form), leaving out ``product`` / ``packaging``
+    themselves: "another product", "a packaging" or None. The database holds the same rule
+    (uq_barcodes_products_packagings); this check is for a clear message."""
+    if not barcode:
+        return None
+    products = Product.objects.filter(barcode=barcode)
+    packagings = Packaging.objects.filter(barcode=barcode)
+    if product is not None and product.pk is not None:
+        products = products.exclude(pk=product.pk)
+    if packaging is not None and packaging.pk is not None:
+        packagings = packagings.exclude(pk=packaging.pk)
+    if products.exists():
+        return "another product"
+    if packagings.exists():
+        return "a packaging"
+    return None

@@ -2,7 +2,7 @@
 products, and the product import. Callers import from here; each concern has its module.
 """
 
-from inventory.exceptions import TrackingInUse
+from inventory.exceptions import DecimalsInUse, TrackingInUse
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
     IMPORT_COLUMNS,
@@ -25,6 +25,7 @@ from inventory.services.stock_types import (
 )
 
 __all__ = [
+    "DecimalsInUse",
     "IMPORT_BATCH_SIZE",
     "IMPORT_COLUMNS",
     "IMPORT_REQUIRED_COLUMNS",
