@@ -118,6 +118,7 @@ class DocumentAdmin(DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, a
     class Media:
         js = (
             "admin/js/jquery.init.js",
+            "documents/quantities.js",
             "documents/scan_entry.js",
             "documents/document_form.js",
             "documents/responsive.js",
