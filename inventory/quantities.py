@@ -50,9 +50,9 @@ def steps_parse(text: str, decimals: int) -> int:
     steps = int(scaled.to_integral_value(rounding="ROUND_FLOOR"))
     if scaled != steps:
         lower, upper = steps_format(steps, decimals), steps_format(steps + 1, decimals)
-        places = f"{decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "none"
+        places = f"to {decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "whole"
         raise ValidationError(
-            f"{text.strip()} is finer than this product is counted (decimals: {places}); "
+            f"{text.strip()} is finer than this product is counted ({places}); "
             f"the nearest quantities are {lower} and {upper}.",
             code="too_fine",
             params={"lower": lower, "upper": upper},
