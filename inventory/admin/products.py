@@ -63,8 +63,15 @@ class ProductForm(forms.ModelForm):
             raise ValidationError(f"A packaging has the barcode {barcode}.")
         return barcode
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "decimals" in self.fields:  # left empty: as it is (0 for a new product)
+            self.fields["decimals"].required = False
+
     def clean_decimals(self):
         decimals = self.cleaned_data["decimals"]
+        if decimals is None:
+            decimals = self.instance.decimals
         try:
             product_check_decimals(product=self.instance, decimals=decimals)
         except DecimalsInUse as exc:

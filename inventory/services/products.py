@@ -4,11 +4,7 @@ from inventory.exceptions import (
     DecimalsInUse,
     TrackingInUse,
 )
-from inventory.models import (
-    Product,
-    Quant,
-    StockMovement,
-)
+from inventory.models import Product, Quant, StockMovement
 
 
 def product_check_tracking(*, product: Product, tracking: str) -> None:
@@ -38,15 +34,24 @@ def product_check_decimals(*, product: Product, decimals: int) -> None:
     fresh = Product.objects.filter(pk=product.pk).values_list("decimals", flat=True).first()
     if fresh == decimals:
         return
-    in_use = (
-        StockMovement.objects.filter(product_id=product.pk).exists()
-        or Quant.objects.filter(product_id=product.pk).exists()
-        or product.document_lines.exists()
-        or product.reorder_points.exists()
-        or product.packagings.exists()
-    )
-    if in_use:
+    if products_with_quantities([product.pk]):
         raise DecimalsInUse(
             f"{product.sku} has quantities counted in steps of 10^-{fresh}; its decimals "
             f"cannot change to {decimals}."
         )
+
+
+def products_with_quantities(product_ids) -> set[int]:
+    """Those of ``product_ids`` with a quantity stored in their steps anywhere: stock, the
+    ledger, document lines, reorder points or packagings. One query per table."""
+    ids = set(product_ids)
+    found: set[int] = set()
+    # Reverse relations, so that the documents' lines are read without importing documents.
+    for relation in ("movements", "quants", "document_lines", "reorder_points", "packagings"):
+        if ids - found:
+            found |= set(
+                Product.objects.filter(pk__in=ids - found, **{f"{relation}__isnull": False})
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+    return found
