@@ -105,6 +105,15 @@ def packs_text(steps: int, decimals: int, unit: str, packs: Sequence[tuple[str, 
     )
 
 
+def quantity_in_packs(steps: int, decimals: int, unit: str, packs) -> str | None:
+    """What a paper prints beside the steps, or None when the steps say it all (no packs,
+    counted whole, or less than the smallest pack)."""
+    if not packs and not decimals:
+        return None
+    text = packs_text(steps, decimals, unit, packs or [])
+    return None if text == f"{steps} {unit}" else text
+
+
 def whole_packs_problem(steps: int, pack_sizes: Iterable[int], what: str) -> str | None:
     """Why ``steps`` is not a whole number of the smallest pack a product is ``what``
     (received, shipped) in, naming the nearest whole quantities; None when it is."""

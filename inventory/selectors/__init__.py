@@ -3,7 +3,13 @@ Callers import from here; each concern has its module.
 """
 
 from inventory.selectors.checks import Mismatch, stock_mismatches
-from inventory.selectors.scan import Scan, barcode_taken, location_by_code, scan_resolve
+from inventory.selectors.scan import (
+    Scan,
+    barcode_taken,
+    location_by_code,
+    packs_of,
+    scan_resolve,
+)
 from inventory.selectors.stock import (
     EXPIRING_SOON_DAYS,
     available_by_product,
@@ -42,6 +48,7 @@ __all__ = [
     "reorder_point_list",
     "scan_resolve",
     "barcode_taken",
+    "packs_of",
     "stock_as_of",
     "stock_list",
     "stock_mismatches",

@@ -132,3 +132,18 @@ def barcode_taken(barcode: str | None, *, product=None, packaging=None) -> str |
     if packagings.exists():
         return "a packaging"
     return None
+
+
+def packs_of(product_ids, *, shipping: bool = False) -> dict[int, list[tuple[str, int, str]]]:
+    """{product: [(code, steps, name), ...]} of the products' packagings, in one query: what
+    papers break a quantity into ("2 case of 12 + 5 pcs"). Shipping papers use only those that
+    may ship: a product's can_ship flags choose how it is picked and counted on them."""
+    packs = Packaging.objects.filter(product_id__in=set(product_ids))
+    if shipping:
+        packs = packs.filter(can_ship=True)
+    found: dict[int, list[tuple[str, int, str]]] = {}
+    for product_id, code, quantity, name in packs.values_list(
+        "product_id", "code", "quantity", "name"
+    ):
+        found.setdefault(product_id, []).append((code, quantity, name or code))
+    return found
