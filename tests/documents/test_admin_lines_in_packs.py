@@ -6,7 +6,7 @@ from django.urls import reverse
 from documents.models import Document
 from inventory.models import Packaging
 from tests.documents.admin_helpers import ADD_URL, change_url, form_data
-from tests.factories import ProductFactory
+from tests.factories import NO_PACKAGINGS, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,23 @@ def cased(db):
     product = ProductFactory(sku="WATER", barcode="04006381333931")
     Packaging.objects.create(product=product, code="case", quantity=12, barcode=CASE)
     return product
+
+
+def product_form(product, **fields) -> dict:
+    """The product page's form as a browser posts it, with no packagings unless given."""
+    return {
+        "sku": product.sku,
+        "barcode": product.barcode or "",
+        "name": product.name,
+        "description": "",
+        "unit": product.unit,
+        "decimals": product.decimals,
+        "price": "1.00",
+        "tracking": "none",
+        "is_active": "on",
+        **NO_PACKAGINGS,
+        **fields,
+    }
 
 
 def test_a_receipt_line_entered_in_cases(manager_client, warehouse, cased):
@@ -46,26 +63,18 @@ def test_an_unknown_pack_is_said_with_the_lines(manager_client, warehouse, cased
 def test_packagings_are_kept_on_the_products_page(manager_client):
     product = ProductFactory(sku="CABLE", unit="m")
     url = reverse("admin:inventory_product_change", args=[product.pk])
-    data = {
-        "sku": "CABLE",
-        "barcode": "",
-        "name": "Cable",
-        "description": "",
-        "unit": "m",
-        "decimals": 1,
-        "price": "1.00",
-        "tracking": "none",
-        "is_active": "on",
-        "packagings-TOTAL_FORMS": 1,
-        "packagings-INITIAL_FORMS": 0,
-        "packagings-MIN_NUM_FORMS": 0,
-        "packagings-MAX_NUM_FORMS": 1000,
-        "packagings-0-code": "drum",
-        "packagings-0-name": "drum of 500 m",
-        "packagings-0-quantity": 5000,
-        "packagings-0-barcode": "4006381333948",  # typed as a GTIN-13, kept as 14 digits
-        "packagings-0-can_receive": "on",
-    }
+    data = product_form(
+        product,
+        decimals=1,
+        **{
+            "packagings-TOTAL_FORMS": 1,
+            "packagings-0-code": "drum",
+            "packagings-0-name": "drum of 500 m",
+            "packagings-0-quantity": 5000,
+            "packagings-0-barcode": "4006381333948",  # typed as a GTIN-13, kept as 14 digits
+            "packagings-0-can_receive": "on",
+        },
+    )
     response = manager_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     product.refresh_from_db()
@@ -77,24 +86,15 @@ def test_packagings_are_kept_on_the_products_page(manager_client):
 def test_a_packaging_cannot_take_a_products_barcode(manager_client, cased):
     other = ProductFactory(sku="OTHER")
     url = reverse("admin:inventory_product_change", args=[other.pk])
-    data = {
-        "sku": "OTHER",
-        "barcode": "",
-        "name": "Other",
-        "description": "",
-        "unit": "pcs",
-        "decimals": 0,
-        "price": "1.00",
-        "tracking": "none",
-        "is_active": "on",
-        "packagings-TOTAL_FORMS": 1,
-        "packagings-INITIAL_FORMS": 0,
-        "packagings-MIN_NUM_FORMS": 0,
-        "packagings-MAX_NUM_FORMS": 1000,
-        "packagings-0-code": "case",
-        "packagings-0-quantity": 6,
-        "packagings-0-barcode": "04006381333931",
-    }
+    data = product_form(
+        other,
+        **{
+            "packagings-TOTAL_FORMS": 1,
+            "packagings-0-code": "case",
+            "packagings-0-quantity": 6,
+            "packagings-0-barcode": "04006381333931",
+        },
+    )
     response = manager_client.post(url, data)
     assert response.status_code == 200
     assert "Another product has the barcode 04006381333931." in response.content.decode()
@@ -106,21 +106,7 @@ def test_decimals_are_fixed_once_quantities_exist(manager_client, warehouse, cas
     post("receipt", warehouse, [(cased, 5)])
     url = reverse("admin:inventory_product_change", args=[cased.pk])
     page = manager_client.get(url)
-    data = {
-        "sku": "WATER",
-        "barcode": cased.barcode,
-        "name": cased.name,
-        "description": "",
-        "unit": "pcs",
-        "decimals": 2,
-        "price": "1.00",
-        "tracking": "none",
-        "is_active": "on",
-        "packagings-TOTAL_FORMS": 0,
-        "packagings-INITIAL_FORMS": 0,
-        "packagings-MIN_NUM_FORMS": 0,
-        "packagings-MAX_NUM_FORMS": 1000,
-    }
+    data = product_form(cased, decimals=2)
     assert page.status_code == 200
     response = manager_client.post(url, data)
     assert response.status_code == 200
