@@ -22,6 +22,7 @@ class Audited:
 
 AUDITED = (
     Audited("products", "product"),
+    Audited("packagings", "packaging"),
     Audited("lots", "lot"),
     Audited("warehouses", "warehouse"),
     Audited("locations", "location"),

@@ -29,11 +29,11 @@ import post_setup
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
 
 from documents.models import Document, Status
 from inventory.models import StockMovement
 from warehouses.models import Warehouse
+from wms.tokens import api_token_create
 
 STAFF_PASSWORD = "load-test-staff-only"  # noqa: S105 - a throwaway user of the test database
 
@@ -50,7 +50,7 @@ def prepare() -> dict:
     staff.save()
     staff.groups.add(manager)
     return {
-        "WMS_API_TOKEN": Token.objects.get_or_create(user=integrator)[0].key,
+        "WMS_API_TOKEN": api_token_create(user=integrator),
         "WMS_STAFF_USER": staff.username,
         "WMS_STAFF_PASSWORD": STAFF_PASSWORD,
     }

@@ -20,12 +20,12 @@ import requests
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 
 from documents.models import NUMBER_PREFIX, Document, DocumentLine
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Product
 from warehouses.models import Warehouse
+from wms.tokens import api_token_create
 
 WAREHOUSES, PRODUCTS, OPENING = 10, 10_000, 10_000_000
 USERNAME = "bench-poster"
@@ -119,7 +119,7 @@ def run_together(target, per_process: list[tuple], start_in: float = 1.5) -> lis
 def api_token() -> str:
     user, _ = User.objects.get_or_create(username=USERNAME)
     user.groups.add(Group.objects.get(name="Warehouse manager"))
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(user=user)
 
 
 def server_env(port: int, workers: int, worker_class: str, threads: int) -> dict:

@@ -11,6 +11,7 @@ from integrations.api import WebhookViewSet
 from inventory.api import (
     LotViewSet,
     MovementViewSet,
+    PackagingViewSet,
     ProductTotalViewSet,
     ProductViewSet,
     QuantViewSet,
@@ -24,6 +25,7 @@ from wms.login import ApiLoginView
 
 router = Router()
 router.register("products", ProductViewSet, basename="product")
+router.register("packagings", PackagingViewSet, basename="packaging")
 router.register("warehouses", WarehouseViewSet, basename="warehouse")
 router.register("locations", LocationViewSet, basename="location")
 router.register("lots", LotViewSet, basename="lot")

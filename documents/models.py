@@ -192,6 +192,14 @@ class DocumentLine(models.Model):
     lot = models.ForeignKey(
         "inventory.Lot", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # What was entered when the line was given in packs ("3 cases"); ``quantity`` stays the
+    # stock steps. The pack's size is kept as it was then, so the line reads the same after
+    # the packaging changes, and the database checks the product of the two.
+    packaging = models.ForeignKey(
+        "inventory.Packaging", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    packaging_quantity = models.BigIntegerField(null=True, blank=True)
+    packaging_size = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "document_lines"
@@ -204,6 +212,20 @@ class DocumentLine(models.Model):
                 condition=Q(destination_location__isnull=True)
                 | ~Q(destination_location=F("location")),
                 name="check_document_lines_destination_differs",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    packaging__isnull=True,
+                    packaging_quantity__isnull=True,
+                    packaging_size__isnull=True,
+                )
+                | Q(
+                    packaging__isnull=False,
+                    packaging_quantity__isnull=False,
+                    packaging_size__gte=2,
+                    quantity=F("packaging_quantity") * F("packaging_size"),
+                ),
+                name="check_document_lines_packaging_exact",
             ),
         ]
 

@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from documents.models import DocType, Document, Status
 from documents.selectors import lines_with_book, lines_with_count_result
 from inventory.barcodes import barcode_svg
+from inventory.quantities import quantity_in_packs
+from inventory.selectors import packs_of
 
 TITLES = {
     DocType.RECEIPT: "Goods received",
@@ -34,9 +36,19 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
     else:
         lines = lines.select_related("product")
     blind = is_count and request.GET.get("blind") == "1"
+    lines = list(lines)
+    packs = packs_of(
+        {line.product_id for line in lines}, shipping=document.doc_type == DocType.SHIPMENT
+    )
     rows = [
         {
             "line": line,
+            "packs": quantity_in_packs(
+                line.quantity,
+                line.product.decimals,
+                line.product.unit,
+                packs.get(line.product_id),
+            ),
             "code": barcode_svg(line.product.barcode or line.product.sku, text=False),
             "book": None if blind or not is_count else line.book,
         }

@@ -27,8 +27,11 @@ def document_list() -> QuerySet[Document]:
     return Document.objects.prefetch_related(
         Prefetch(
             "lines",
-            queryset=DocumentLine.objects.select_related("lot")
-            .annotate(reserved=Coalesce(Sum("reservations__quantity"), Value(0)))
+            queryset=DocumentLine.objects.select_related("lot", "packaging")
+            .annotate(
+                reserved=Coalesce(Sum("reservations__quantity"), Value(0)),
+                decimals=F("product__decimals"),
+            )
             .order_by("id"),
         )
     ).order_by("-id")

@@ -7,6 +7,7 @@ _VIEW = [
     "inventory.view_lot",
     "inventory.view_quant",
     "inventory.view_product",
+    "inventory.view_packaging",
     "inventory.view_warehouseinventory",
     "inventory.view_inventory",
     "inventory.view_stockmovement",
@@ -22,6 +23,9 @@ ROLE_PERMISSIONS = {
         # Deleting is refused (409 in_use) while anything refers to the record, so this only
         # ever removes a mistake nobody used yet.
         "inventory.delete_product",
+        "inventory.add_packaging",
+        "inventory.change_packaging",
+        "inventory.delete_packaging",
         "inventory.add_reorderpoint",
         "inventory.change_reorderpoint",
         "inventory.delete_reorderpoint",

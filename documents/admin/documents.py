@@ -139,6 +139,7 @@ class DocumentAdmin(
     class Media:
         js = (
             "admin/js/jquery.init.js",
+            "documents/quantities.js",
             "documents/scan_entry.js",
             "documents/document_form.js",
             "documents/responsive.js",

@@ -28,6 +28,8 @@ from documents.selectors import (
 from documents.services import document_post, pick_list_create, user_can_post
 from inventory.barcodes import barcode_svg
 from inventory.models import Unit
+from inventory.quantities import quantity_in_packs
+from inventory.selectors import packs_of
 from warehouses.models import join_path
 from wms.admin_mixins import ReadOnlyAdminMixin, change_link
 from wms.exceptions import DomainError
@@ -208,7 +210,9 @@ class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         served = pick_task_documents(pick_list_id=pick_list.pk)
         tasks = []
-        for task in pick_tasks(pick_list_id=pick_list.pk):
+        found = list(pick_tasks(pick_list_id=pick_list.pk))
+        packs = packs_of({task["quant__product_id"] for task in found}, shipping=True)
+        for task in found:
             place = join_path(
                 task["quant__location__warehouse__code"], task["quant__location__path"]
             )
@@ -227,6 +231,12 @@ class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "lot_code": barcode_svg(lot) if lot else None,
                     "expires_on": task["quant__lot__expires_on"],
                     "quantity": task["quantity"],
+                    "packs": quantity_in_packs(
+                        task["quantity"],
+                        task["quant__product__decimals"],
+                        task["quant__product__unit"],
+                        packs.get(task["quant__product_id"]),
+                    ),
                     "unit": UNITS.get(task["quant__product__unit"], task["quant__product__unit"]),
                     "documents": served.get(key, []),
                 }

@@ -86,10 +86,18 @@ def document_delete(*, document_id: int) -> None:
 
 
 def _current_lines(document: Document) -> list[LineInput]:
+    # Lines entered in packs keep their packaging and its size then, as stored.
+    fields = ("product_id", "quantity", "location_id", "destination_location_id")
     return [
-        LineInput(*values)
-        for values in document.lines.values_list(
-            "product_id", "quantity", "location_id", "destination_location_id", "lot__code"
+        LineInput(
+            *values[:4],
+            lot=lot,
+            packaging_id=packaging_id,
+            packaging_quantity=packs,
+            packaging_size=size,
+        )
+        for *values, lot, packaging_id, packs, size in document.lines.values_list(
+            *fields, "lot__code", "packaging_id", "packaging_quantity", "packaging_size"
         )
     ]
 
@@ -109,6 +117,9 @@ def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]
             location_id=line.location_id,
             destination_location_id=line.destination_location_id,
             lot_id=lot_id or lot_ids.get((line.product_id, line.lot)),
+            packaging_id=line.packaging_id,
+            packaging_quantity=line.packaging_quantity if line.packaging_id else None,
+            packaging_size=line.packaging_size,
         )
         for line, lot_id in resolved
     )

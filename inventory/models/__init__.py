@@ -11,9 +11,13 @@ from inventory.models.stock import (
     reserved_checks,
 )
 
+# In a module of its own beside the app's models; imported here so the app registers it.
+from inventory.packagings import Packaging  # noqa: E402
+
 __all__ = [
     "Inventory",
     "Lot",
+    "Packaging",
     "Product",
     "Quant",
     "ReorderPoint",

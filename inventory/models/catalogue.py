@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from inventory.barcodes import barcode_normalize
+from inventory.quantities import MAX_DECIMALS
 from wms.db import NamedIndex
 
 
@@ -16,6 +17,7 @@ class Unit(models.TextChoices):
     PACK = "pack", "pack"
     PALLET = "pallet", "pallet"
     KILOGRAM = "kg", "kilogram"
+    POUND = "lb", "pound"
     LITRE = "l", "litre"
     METRE = "m", "metre"
 
@@ -52,6 +54,17 @@ class Product(models.Model):
         default=Tracking.NONE,
         help_text="lot: every unit belongs to a lot; serial: a lot of at most one unit.",
     )
+    decimals = models.SmallIntegerField(
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_DECIMALS)],
+        help_text="Stock counts steps of 10^-decimals of the unit: kg with 3 counts grams.",
+    )
+    receive_whole_packs = models.BooleanField(
+        default=False, help_text="Receipts must be whole packs of a packaging that may receive."
+    )
+    ship_whole_packs = models.BooleanField(
+        default=False, help_text="Shipments must be whole packs of a packaging that may ship."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +96,10 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(barcode__regex=r"^([0-9]{8}|[0-9]{12}|[0-9]{13})$"),
                 name="check_products_barcode_gtin_14",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decimals__gte=0, decimals__lte=MAX_DECIMALS),
+                name="check_products_decimals_range",
             ),
         ]
 

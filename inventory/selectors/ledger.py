@@ -104,6 +104,7 @@ _TASK_FIELDS = (
     "quant__product__name",
     "quant__product__barcode",
     "quant__product__unit",
+    "quant__product__decimals",
     "quant__lot_id",
     "quant__lot__code",
     "quant__lot__expires_on",

@@ -2,7 +2,7 @@
 products, and the product import. Callers import from here; each concern has its module.
 """
 
-from inventory.exceptions import TrackingInUse
+from inventory.exceptions import DecimalsInUse, TrackingInUse
 from inventory.services.lots import lot_check, lot_create, lots_create
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
@@ -13,7 +13,7 @@ from inventory.services.product_import import (
     ProductImportResult,
     products_import,
 )
-from inventory.services.products import product_check_tracking
+from inventory.services.products import product_check_decimals, product_check_tracking
 from inventory.services.reserving import (
     Reservation,
     reserved_per_line,
@@ -36,6 +36,7 @@ from inventory.services.stock_types import (
 )
 
 __all__ = [
+    "DecimalsInUse",
     "IMPORT_BATCH_SIZE",
     "IMPORT_COLUMNS",
     "IMPORT_REQUIRED_COLUMNS",
@@ -53,6 +54,7 @@ __all__ = [
     "lot_check",
     "lot_create",
     "lots_create",
+    "product_check_decimals",
     "product_check_tracking",
     "products_import",
     "removal_order",

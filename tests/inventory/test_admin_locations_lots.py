@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Lot
-from tests.factories import ProductFactory
+from tests.factories import NO_PACKAGINGS, ProductFactory
 from warehouses.models import Location
 from warehouses.services import location_create
 
@@ -103,6 +103,7 @@ def test_tracking_cannot_change_once_there_is_stock(manager_client, warehouse, p
             "price": "1.00",
             "tracking": "lot",
             "is_active": "on",
+            **NO_PACKAGINGS,
         },
     )
     assert "its tracking cannot change" in str(response.context["adminform"].form.errors)

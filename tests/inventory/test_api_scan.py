@@ -134,6 +134,7 @@ def test_a_location_barcode_names_the_location(clerk_api, shelf):
         "lot": None,
         "expires_on": None,
         "serial": None,
+        "packaging": None,
         "quantity": None,
     }
 

@@ -15,6 +15,8 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     assert set(schema["paths"]) == {
         "/api/v1/products/",
         "/api/v1/products/{id}/",
+        "/api/v1/packagings/",
+        "/api/v1/packagings/{id}/",
         "/api/v1/warehouses/",
         "/api/v1/warehouses/{id}/",
         "/api/v1/locations/",
