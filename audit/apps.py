@@ -25,13 +25,9 @@ class AuditConfig(AppConfig):
             sqlite.connect()
 
 
-AUDITOR = "Auditor"
-
-
 def _install_triggers(sender, using="default", **kwargs):
-    """After every migrate, so that a table created or renamed by any app is audited; and the
-    Auditor group, whose members read the trail."""
-    from django.contrib.auth.models import Group, Permission
+    """After every migrate, so that a table created or renamed by any app is audited. (The
+    Auditor group, whose members read the trail, is a role: audit/roles.py.)"""
     from django.db import connections
 
     from audit import postgres
@@ -39,9 +35,3 @@ def _install_triggers(sender, using="default", **kwargs):
     target = connections[using]
     if target.vendor == "postgresql":
         postgres.install(target)
-    group, _ = Group.objects.using(using).get_or_create(name=AUDITOR)
-    group.permissions.add(
-        *Permission.objects.using(using).filter(
-            content_type__app_label="audit", codename__in=["read_audit", "view_auditevent"]
-        )
-    )

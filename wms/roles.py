@@ -24,7 +24,8 @@ def role_permissions() -> dict[str, list[str]]:
         if config.name != __package__ and module_has_submodule(config.module, "roles"):
             declared = import_module(f"{config.name}.roles").ROLE_PERMISSIONS
             for role, perms in declared.items():
-                merged[role] += perms
+                # An app may bring a role of its own (audit's Auditor) besides the staff's.
+                merged.setdefault(role, []).extend(perms)
     return merged
 
 
