@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the demo data (docs/api.md's first session needs it empty).
 DEMO   ?= 1
 
-.PHONY: run test chaos bench-smoke install lint migrate clean
+.PHONY: run test chaos topology-test backup-drill bench-smoke bench-post load-test install lint
+.PHONY: migrate clean audit-deps
 
 install: $(VENV)/.installed
 
@@ -42,8 +43,37 @@ chaos: install .env
 bench-smoke: install .env
 	$(BIN)/python bench/smoke.py
 
+# The WMS against real components started on loopback (docs/operations.md, "Topology tests"): a
+# streaming replica, PgBouncer, a TLS-only server, a backup restored, two instances behind haproxy.
+topology-test: install .env
+	$(BIN)/python -m pytest tests/topology -m topology $(PYTEST_ARGS)
+
+# Dump the database, restore it into a scratch database, verify it (docs/operations.md).
+backup-drill: install .env
+	$(BIN)/python manage.py backup_drill $(DRILL_ARGS)
+
+# The guide's load test (bench/load_test.py): gunicorn with the production settings on the
+# PostgreSQL database of DATABASE_URL (one of its own), locust headless for LOAD_DURATION (5m by
+# default, e.g. `make load-test LOAD_DURATION=60s`), its CSVs and chart in bench/results/load/;
+# fails unless there was no 5xx, reconcile_stock passes and every acknowledged posting is there.
+LOAD_DURATION ?= 5m
+load-test: install .env
+	$(BIN)/python bench/load_test.py --duration $(LOAD_DURATION) $(LOAD_ARGS)
+
+# Posting throughput against the raw-SQL limit (bench/post_throughput.py), then its chart.
+bench-post: install .env
+	$(BIN)/python bench/post_throughput.py $(BENCH_ARGS)
+	$(BIN)/python bench/plot_throughput.py bench/results/post_throughput.json
+
+# What CI refuses: lint errors and unformatted files (`ruff format .` fixes the latter).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Known vulnerabilities in the pinned requirements (pip-audit); skipped, saying so, when the
+# advisory database cannot be reached (docs/security.md).
+audit-deps: install
+	BIN=$(BIN) .ci/audit-deps
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

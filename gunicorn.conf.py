@@ -18,11 +18,18 @@ from gunicorn import util
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or (2 * multiprocessing.cpu_count() + 1))
+# sync by default; "gthread" with GUNICORN_THREADS > 1 serves several requests per process (each
+# thread then needs its own pooled connection: DB_POOL_SIZE + DB_MAX_OVERFLOW >= threads).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "sync"
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 # The outermost bound of the timeout budget (docs/operations.md): the application's own
 # (lock, statement, pool) are below it, so a client always gets the application's JSON answer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
+# Proxy headers are judged by the app alone (TRUSTED_PROXIES, wms.ratelimit): gunicorn's default
+# would take X-Forwarded-Proto from any loopback client as HTTPS, whatever the settings say.
+forwarded_allow_ips = ""
 # No control socket: it needs a writable home (the pod's root filesystem is read-only), and
 # nothing here uses it; signals do the same job.
 control_socket_disable = True

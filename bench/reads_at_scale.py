@@ -30,7 +30,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_setup import ROOT  # noqa: E402, F401 - sets Django up
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from documents.dashboard import dashboard_figures  # noqa: E402
 from documents.selectors import document_list  # noqa: E402
@@ -44,8 +43,9 @@ from inventory.selectors import (  # noqa: E402
     stock_list,
     stock_mismatches,  # noqa: E402
 )
-from warehouses.api import within_location  # noqa: E402
 from warehouses.models import Location, Warehouse  # noqa: E402
+from warehouses.selectors import within_location  # noqa: E402
+from wms.tokens import api_token_create  # noqa: E402
 
 PAGE = 50
 
@@ -96,8 +96,8 @@ class Bench:
             user = get_user_model().objects.create_superuser("bench", "b@example.com", "x")
         self.admin = Client(HTTP_HOST="localhost")
         self.admin.force_login(user)
-        token, _ = Token.objects.get_or_create(user=user)
-        self.api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_token_create(user=user)
+        self.api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {key}")
         print(f"{'read':<52} {'p50 ms':>8} {'p95 ms':>8}  plan (selector) / HTTP status")
 
     def selector(self, name: str, make_queryset):

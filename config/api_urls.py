@@ -5,11 +5,13 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from audit.api import AuditViewSet
 from documents.api import DocumentViewSet, PickListViewSet
 from integrations.api import WebhookViewSet
 from inventory.api import (
     LotViewSet,
     MovementViewSet,
+    PackagingViewSet,
     ProductTotalViewSet,
     ProductViewSet,
     QuantViewSet,
@@ -23,6 +25,7 @@ from wms.login import ApiLoginView
 
 router = Router()
 router.register("products", ProductViewSet, basename="product")
+router.register("packagings", PackagingViewSet, basename="packaging")
 router.register("warehouses", WarehouseViewSet, basename="warehouse")
 router.register("locations", LocationViewSet, basename="location")
 router.register("lots", LotViewSet, basename="lot")
@@ -34,6 +37,7 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("reorder-points", ReorderPointViewSet, basename="reorder-point")
 router.register("pick-lists", PickListViewSet, basename="pick-list")
+router.register("audit", AuditViewSet, basename="audit")
 
 AUTH_URLS = [
     path("login/", ApiLoginView.as_view(), name="login"),

@@ -65,12 +65,16 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     *MIDDLEWARE,
     "wms.middleware.DatabaseUnavailableMiddleware",
+    # Inside the 503 handler and after authentication: which database a request reads from.
+    "wms.replica.ReadYourWritesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
+# Before anything asks whether the request is secure: proxy headers only from TRUSTED_PROXIES.
+MIDDLEWARE.insert(1, "wms.ratelimit.UntrustedProxyHeadersMiddleware")
 # --- end platform middleware ----------------------------------------------------------------------
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +132,10 @@ DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
 # PgBouncer in transaction pooling mode: no server-side cursors, and no startup options (it
 # refuses them): set statement_timeout, lock_timeout and jit=off on the database role instead.
 DB_PGBOUNCER = env.bool("DB_PGBOUNCER", default=False)
+# TLS to PostgreSQL for every alias (DATABASE_URL's own ?sslmode=&sslrootcert= win): in production
+# verify-full with the CA that signed the server's certificate (docs/operations.md).
+DB_SSLMODE = env.str("DB_SSLMODE", default="")
+DB_SSLROOTCERT = env.str("DB_SSLROOTCERT", default="")
 # A seconds bound for /health's database check, far below the pool's timeout.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2)
 
@@ -137,6 +145,9 @@ def _postgres_runtime(database: dict) -> dict:
     database["ENGINE"] = "wms.backends.postgresql"
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    for option, value in (("sslmode", DB_SSLMODE), ("sslrootcert", DB_SSLROOTCERT)):
+        if value:
+            options.setdefault(option, value)
     if DB_PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
     else:
@@ -171,8 +182,17 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _postgres_runtime(env.db_url("DATABASE_REPLICA_URL"))
     # Tests use the primary's test database under the replica's name.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Read-your-writes (wms.replica): a replica more than this many seconds behind is skipped; one
+# that failed is tried again after DB_REPLICA_RETRY seconds; a client's last write position is
+# remembered in the shared cache for DB_REPLICA_LSN_TTL seconds.
+DB_REPLICA_MAX_LAG = env.float("DB_REPLICA_MAX_LAG", default=5)
+DB_REPLICA_RETRY = env.float("DB_REPLICA_RETRY", default=5)
+DB_REPLICA_LSN_TTL = 600
 DATABASE_ROUTERS = ["wms.routers.ReplicaRouter"]
 # --- end database runtime -------------------------------------------------------------------------
+
+# Django's ModelBackend, with a user's permissions read in one query (every API request checks one).
+AUTHENTICATION_BACKENDS = ["wms.auth_backends.ModelBackendOneQuery"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -378,8 +398,8 @@ if "*" in CORS_ALLOWED_ORIGINS:
     CORS_ALLOWED_ORIGINS = []
     CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key", "x-request-id")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "Idempotent-Replayed"]
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key", "x-request-id", "x-wms-lsn")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "Idempotent-Replayed", "X-WMS-LSN"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
     "corsheaders.middleware.CorsMiddleware",
@@ -447,3 +467,8 @@ WEBHOOK_CONCURRENCY = env.int("WEBHOOK_CONCURRENCY", default=4)
 # Days ahead `manage.py emit_lot_events` looks for lots with stock about to expire (lot.expiring).
 WEBHOOK_LOT_EXPIRING_DAYS = env.int("WEBHOOK_LOT_EXPIRING_DAYS", default=30)
 # --- end webhooks ---------------------------------------------------------------------------------
+
+# --- Audit trail (audit): who changed what, and security events (docs/operations.md) ----------
+INSTALLED_APPS += ["audit"]
+OAUTH2_PROVIDER["SCOPES"]["audit"] = "Read the audit trail (with the user's audit permission)."
+# --- end audit trail ------------------------------------------------------------------------------

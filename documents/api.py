@@ -7,10 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from documents.answers import as_posted
 from documents.models import DocType, Document, PickList, Status
 from documents.selectors import document_get, document_list
 from documents.serializers import (
     CancelSerializer,
+    CountStartSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
     DocumentUpdateSerializer,
@@ -18,10 +20,13 @@ from documents.serializers import (
     PickListSerializer,
     PostedDocumentSerializer,
     PostSerializer,
+    ReplenishedSerializer,
+    ReplenishSerializer,
     ReserveSerializer,
     ReturnableAnswerSerializer,
 )
 from documents.services import (
+    count_start,
     document_cancel,
     document_create,
     document_delete,
@@ -30,6 +35,7 @@ from documents.services import (
     document_unreserve,
     document_update,
     pick_list_create,
+    replenish,
     returnable_lines,
 )
 from wms.api_errors import responses
@@ -169,9 +175,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if shipped is not None and len(shipped) != len(lines):
             raise ValidationError({"lines": ["A line appears more than once."]})
         document = document_post(document_id=int(pk), user=request.user, shipped=shipped)
-        answer = document_get(int(pk))
-        answer.backorder = document.backorder.pk if document.backorder else None
-        return Response(PostedDocumentSerializer(answer).data)
+        return Response(PostedDocumentSerializer(as_posted(document)).data)
 
     @extend_schema(
         operation_id="documents_reserve",
@@ -243,6 +247,75 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         lines = returnable_lines(document_id=int(pk))
         return Response(
             ReturnableAnswerSerializer({"shipment": int(pk), "lines": lines}).data,
+        )
+
+    @extend_schema(
+        operation_id="documents_start_count",
+        summary="Start a count of a warehouse or a location subtree",
+        description=(
+            "A draft count with one line per quant in stock (of an active product), each naming "
+            "its location and lot, at its book quantity or 0 when `blind`; at most 1000 lines "
+            "(400 beyond: count by location). 400 when there is nothing to count; 403 without "
+            "the permission to post counts."
+        ),
+        request=CountStartSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: DocumentSerializer}, 400, 409, 422),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="start-count",
+        url_name="start-count",
+        permission_classes=[ViewModelPermission],
+    )
+    @idempotent
+    def start_count(self, request):
+        body = CountStartSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        count = count_start(
+            warehouse_id=body.validated_data.get("warehouse"),
+            location_id=body.validated_data.get("location"),
+            blind=body.validated_data["blind"],
+            user=request.user,
+        )
+        return _document_response(count.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="documents_replenish",
+        summary="Draft receipts or transfers for reorder points below their minimum",
+        description=(
+            "Each line orders the point's `to_order`. Transfers only take what `source` has "
+            "enough of; every point that got no line is said in `skipped`. 403 without the "
+            "permission to post receipts."
+        ),
+        request=ReplenishSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: ReplenishedSerializer}, 400, 409, 422),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="replenish",
+        url_name="replenish",
+        permission_classes=[ViewModelPermission],
+    )
+    @idempotent
+    def replenish_points(self, request):
+        body = ReplenishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        done = replenish(
+            point_ids=data["points"],
+            mode=data["mode"],
+            reference=data["reference"],
+            source_id=data.get("source"),
+            user=request.user,
+        )
+        made = document_list().filter(pk__in=[d.pk for d in done.made]).order_by("id")
+        return Response(
+            ReplenishedSerializer({"documents": made, "skipped": done.skipped}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

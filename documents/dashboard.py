@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from documents.models import DocType, Document, PostingFailure, Status
-from inventory.models import StockMovement
 from inventory.selectors import (
     EXPIRING_SOON_DAYS,
     below_reorder_point,
+    ledger,
     lots_expiring_in_stock,
     reorder_point_list,
 )
@@ -194,12 +194,6 @@ def _cached(days: list[date]) -> dict[date, int]:
 
 def _count_days(first: date, end: date | None) -> dict[date, int]:
     """{day: ledger rows} from the start of ``first`` to the start of ``end`` (or now)."""
-    rows = StockMovement.objects.filter(created_at__gte=_day_start(first))
-    if end is not None:
-        rows = rows.filter(created_at__lt=_day_start(end))
-    return dict(
-        rows.annotate(day=TruncDate("created_at"))
-        .values_list("day")
-        .annotate(n=Count("id"))
-        .order_by()
+    return ledger.movements_per_day(
+        since=_day_start(first), until=_day_start(end) if end is not None else None
     )

@@ -35,6 +35,11 @@ NUMBER_PREFIX = {
 }
 
 
+def numbered(prefix: str, pk: int) -> str:
+    """The number people read and barcodes carry: a prefix and the id, at least six digits."""
+    return f"{prefix}-{pk:06d}"
+
+
 class Document(models.Model):
     # Set from the primary key by documents.services.document_create in the same transaction
     # as the insert, so it is never empty once committed (NULL, unlike "", can be unique).
@@ -193,6 +198,14 @@ class DocumentLine(models.Model):
     lot = models.ForeignKey(
         "inventory.Lot", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # What was entered when the line was given in packs ("3 cases"); ``quantity`` stays the
+    # stock steps. The pack's size is kept as it was then, so the line reads the same after
+    # the packaging changes, and the database checks the product of the two.
+    packaging = models.ForeignKey(
+        "inventory.Packaging", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    packaging_quantity = models.BigIntegerField(null=True, blank=True)
+    packaging_size = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "document_lines"
@@ -205,6 +218,20 @@ class DocumentLine(models.Model):
                 condition=Q(destination_location__isnull=True)
                 | ~Q(destination_location=F("location")),
                 name="check_document_lines_destination_differs",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    packaging__isnull=True,
+                    packaging_quantity__isnull=True,
+                    packaging_size__isnull=True,
+                )
+                | Q(
+                    packaging__isnull=False,
+                    packaging_quantity__isnull=False,
+                    packaging_size__gte=2,
+                    quantity=F("packaging_quantity") * F("packaging_size"),
+                ),
+                name="check_document_lines_packaging_exact",
             ),
         ]
 
@@ -220,7 +247,7 @@ class PostingFailure(models.Model):
     """An attempt to post a document that was refused or failed, for ops statistics.
 
     Written by documents.services.document_post after the posting's own transaction has rolled
-    back. Rows older than 90 days are deleted by ``manage.py prune_posting_failures`` (run it
+    back. Rows older than 90 days are deleted by ``manage.py purge_posting_failures`` (run it
     daily; docs/operations.md).
     """
 
@@ -275,7 +302,7 @@ class PickList(models.Model):
     @property
     def number(self) -> str:
         """What the paper prints and its barcode carries, in the documents' style."""
-        return f"PCK-{self.pk:06d}"
+        return numbered("PCK", self.pk)
 
 
 class PickConfirmation(models.Model):

@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from documents.models import DocType, Document, Status
 from documents.selectors import lines_with_book, lines_with_count_result
 from inventory.barcodes import barcode_svg
-from inventory.selectors import line_moves
+from inventory.quantities import quantity_in_packs
+from inventory.selectors import line_moves, packs_of
 
 TITLES = {
     DocType.RECEIPT: "Goods received",
@@ -39,6 +40,17 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
     moved = document.status == Status.POSTED and not is_count
     moves = line_moves(document_id=document.pk) if moved else {}
     signed = document.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
+    lines = list(lines)
+    packs = packs_of(
+        {line.product_id for line in lines}, shipping=document.doc_type == DocType.SHIPMENT
+    )
+
+    def in_packs(line, quantity):
+        product = line.product
+        return quantity_in_packs(
+            abs(quantity), product.decimals, product.unit, packs.get(line.product_id)
+        )
+
     rows = []
     for line in lines:
         row = {
@@ -48,7 +60,14 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
             "ordered": line.quantity,
         }
         if not moved:
-            rows.append(row | {"quantity": line.quantity, "lot": line.lot})
+            rows.append(
+                row
+                | {
+                    "quantity": line.quantity,
+                    "lot": line.lot,
+                    "packs": in_packs(line, line.quantity),
+                }
+            )
             continue
         # A posted paper prints what the ledger moved, one row per lot and shelf; a line that
         # moved nothing (a pick found none) prints 0.
@@ -62,6 +81,7 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
                     "expires_on": move.expires_on if move else None,
                     "location": move.location if move else "",
                     "first": n == 0,
+                    "packs": in_packs(line, quantity),
                 }
             )
     return TemplateResponse(

@@ -6,7 +6,6 @@ from datetime import datetime
 from django.db.models import (
     Count,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -17,8 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncHour
 
-from documents.models import Document, DocumentLine, PostingFailure
-from inventory.models import Quant, StockMovement, StockReservation, WarehouseInventory
+from documents.models import Document, DocumentLine, PickList, PostingFailure
+from inventory.selectors import ledger
 from warehouses.models import Location
 from wms.routers import reporting
 
@@ -28,8 +27,11 @@ def document_list() -> QuerySet[Document]:
     return Document.objects.prefetch_related(
         Prefetch(
             "lines",
-            queryset=DocumentLine.objects.select_related("lot")
-            .annotate(reserved=Coalesce(Sum("reservations__quantity"), Value(0)))
+            queryset=DocumentLine.objects.select_related("lot", "packaging")
+            .annotate(
+                reserved=Coalesce(Sum("reservations__quantity"), Value(0)),
+                decimals=F("product__decimals"),
+            )
             .order_by("id"),
         )
     ).order_by("-id")
@@ -39,10 +41,11 @@ def lines_with_stock(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     """Lines with their product and ``in_stock``: what the document's warehouse has available
     of the product today (quantity less reserved), in the lines' own query (a subquery, not
     a query per line)."""
-    in_stock = WarehouseInventory.objects.filter(
-        warehouse_id=OuterRef("document__warehouse_id"), product_id=OuterRef("product_id")
-    ).values(free=F("quantity") - F("reserved"))
-    return lines.select_related("product").annotate(in_stock=Coalesce(Subquery(in_stock), Value(0)))
+    return lines.select_related("product").annotate(
+        in_stock=ledger.available_in(
+            warehouse=OuterRef("document__warehouse_id"), product=OuterRef("product_id")
+        )
+    )
 
 
 def lines_with_book(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
@@ -52,33 +55,21 @@ def lines_with_book(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     root = Location.objects.filter(
         warehouse_id=OuterRef(OuterRef("document__warehouse_id")), parent__isnull=True
     ).values("pk")
-    quant = (
-        Quant.objects.annotate(lot_key=Coalesce("lot_id", Value(0)))
-        .filter(
-            product_id=OuterRef("product_id"),
-            location_id=Coalesce(OuterRef("location_id"), Subquery(root)),
-            lot_key=Coalesce(OuterRef("lot_id"), Value(0)),
-        )
-        .values("quantity")
-    )
     return lines.select_related("product", "location__warehouse", "lot").annotate(
-        book=Coalesce(Subquery(quant), Value(0))
+        book=ledger.quant_quantity(
+            location=Coalesce(OuterRef("location_id"), Subquery(root)),
+            product=OuterRef("product_id"),
+            lot=OuterRef("lot_id"),
+        )
     )
 
 
 def lines_with_count_result(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     """A posted count's lines with ``difference`` (what posting moved: counted - book) and
     ``book`` (the quantity the books had when it was posted)."""
-    moved = (
-        StockMovement.objects.filter(document_line_id=OuterRef("pk"), is_reversal=False)
-        .order_by()
-        .values("document_line_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
     return (
         lines.select_related("product")
-        .annotate(difference=Coalesce(Subquery(moved), Value(0)))
+        .annotate(difference=ledger.moved_by_line())
         .annotate(book=F("quantity") - F("difference"))
     )
 
@@ -88,13 +79,9 @@ def document_get(document_id: int) -> Document:
     return document_list().get(pk=document_id)
 
 
-def document_movements(*, document_id: int) -> QuerySet[StockMovement]:
+def document_movements(*, document_id: int):
     """A document's ledger rows in the order they were written, with what they name."""
-    return (
-        StockMovement.objects.filter(document_id=document_id)
-        .select_related("product", "location__warehouse", "lot")
-        .order_by("id")
-    )
+    return ledger.document_movements(document_id=document_id)
 
 
 def posted_per_hour(*, since: datetime, until: datetime) -> list[tuple[datetime, int]]:
@@ -123,11 +110,7 @@ def posted_by_type(*, since: datetime, until: datetime) -> dict[str, int]:
 
 def movement_counts(*, since: datetime, until: datetime) -> dict[str, int]:
     """Ledger rows written in [since, until): by postings and by cancellations (reversals)."""
-    with reporting():
-        return StockMovement.objects.filter(created_at__gte=since, created_at__lt=until).aggregate(
-            movements=Count("id", filter=Q(is_reversal=False)),
-            reversals=Count("id", filter=Q(is_reversal=True)),
-        )
+    return ledger.movement_counts(since=since, until=until)
 
 
 def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str, int]:
@@ -144,93 +127,37 @@ def posting_failures_by_reason(*, since: datetime, until: datetime) -> dict[str,
 def lines_with_reserved(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     """Lines with ``reserved``: what each holds of its reservations, in the lines' own query
     (a subquery, so other annotations over other joins are not multiplied)."""
-    held = (
-        StockReservation.objects.filter(document_line_id=OuterRef("pk"))
-        .order_by()
-        .values("document_line_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    return lines.annotate(reserved=Coalesce(Subquery(held), Value(0)))
+    return lines.annotate(reserved=ledger.reserved_by_line())
 
 
 def reserved_since() -> Subquery:
-    """When a document was reserved: its reservations are written in the reserving
-    transaction and removed by unreserving or posting, so the earliest is that moment."""
-    return Subquery(
-        StockReservation.objects.filter(document_id=OuterRef("pk"))
-        .order_by()
-        .values("document_id")
-        .annotate(first=Min("created_at"))
-        .values("first")
-    )
+    """When a document was reserved (an expression over documents)."""
+    return ledger.reserved_since()
+
+
+def _picked(pick_list_id: int) -> QuerySet:
+    return PickList.documents.through.objects.filter(picklist_id=pick_list_id).values("document_id")
 
 
 def pick_tasks(*, pick_list_id: int) -> list[dict]:
     """What to pick for a pick list: one task per (location, product, lot), summed over its
     documents' reservations, in walking order (pick order, then path). One query."""
-    return list(
-        StockReservation.objects.filter(document__pick_lists=pick_list_id)
-        .values(
-            "quant__location_id",
-            "quant__location__path",
-            "quant__location__pick_order",
-            "quant__location__barcode",
-            "quant__location__warehouse__code",
-            "quant__product_id",
-            "quant__product__sku",
-            "quant__product__name",
-            "quant__product__barcode",
-            "quant__product__unit",
-            "quant__lot_id",
-            "quant__lot__code",
-            "quant__lot__expires_on",
-        )
-        .annotate(quantity=Sum("quantity"))
-        .order_by(
-            "quant__location__pick_order",
-            "quant__location__warehouse__code",
-            "quant__location__path",
-            "quant__product__sku",
-            "quant__lot__code",
-        )
-    )
+    return ledger.reserved_tasks(documents=_picked(pick_list_id))
 
 
 def pick_reservations(*, pick_list_id: int) -> list[tuple[int, int, int, int, int | None, int]]:
     """(document id, line id, location id, product id, lot id, quantity) of every reservation
     of a pick list's documents, oldest document first. One query."""
-    return list(
-        StockReservation.objects.filter(document__pick_lists=pick_list_id)
-        .order_by("document_id", "document_line_id", "id")
-        .values_list(
-            "document_id",
-            "document_line_id",
-            "quant__location_id",
-            "quant__product_id",
-            "quant__lot_id",
-            "quantity",
-        )
-    )
+    return ledger.reservation_rows(documents=_picked(pick_list_id))
 
 
 def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str, int]]]:
     """{(location id, product id, lot id): [(document id, number, quantity), ...]}: which of a
     pick list's documents each of its tasks serves, and how much of it. One query."""
-    rows = (
-        StockReservation.objects.filter(document__pick_lists=pick_list_id)
-        .values_list(
-            "quant__location_id",
-            "quant__product_id",
-            "quant__lot_id",
-            "document_id",
-            "document__number",
-        )
-        .annotate(quantity=Sum("quantity"))
-        .order_by("document__number")
-    )
     served: dict[tuple, list[tuple[int, str, int]]] = {}
-    for location, product, lot, document, number, quantity in rows:
+    for location, product, lot, document, number, quantity in ledger.reserved_by_document(
+        documents=_picked(pick_list_id)
+    ):
         served.setdefault((location, product, lot), []).append((document, number, quantity))
     return served
 
@@ -260,23 +187,14 @@ def shipment_returnable(*, shipment_id: int) -> list[Returnable]:
     lock.
     """
     documents = Document.objects.filter(Q(pk=shipment_id) | Q(origin_id=shipment_id)).values("pk")
-    rows = (
-        StockMovement.objects.filter(document_id__in=documents)
-        .values("product_id", "product__sku", "lot_id", "lot__code")
-        .annotate(
-            shipped=Coalesce(Sum("quantity", filter=Q(document_id=shipment_id)), Value(0)),
-            returned=Coalesce(Sum("quantity", filter=~Q(document_id=shipment_id)), Value(0)),
-        )
-        .order_by("product__sku", "lot__code", "product_id", "lot_id")
-    )
     return [
         Returnable(
             product_id=row["product_id"],
             sku=row["product__sku"],
             lot_id=row["lot_id"],
             lot=row["lot__code"],
-            shipped=-row["shipped"],
-            returned=row["returned"],
+            shipped=-row["own"],
+            returned=row["others"],
         )
-        for row in rows
+        for row in ledger.moved_by_lot(documents=documents, own=shipment_id)
     ]

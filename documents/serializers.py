@@ -17,6 +17,7 @@ from documents.services import (
     MAX_QUANTITY,
     LineInput,
 )
+from inventory.quantities import DECIMAL_QUANTITY_RE, DECIMAL_QUANTITY_SCHEMA, steps_format
 from warehouses.models import join_path
 from wms.api import StrictBooleanField, StrictCharField, StrictIntegerField
 from wms.filters import BIGINT_MAX
@@ -32,6 +33,16 @@ class DocumentLineSerializer(serializers.ModelSerializer):
     reserved = serializers.IntegerField(
         read_only=True, help_text="What the line holds reserved (reserved documents)."
     )
+    unit_quantity = serializers.SerializerMethodField()
+    packaging = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The packaging's code, when the line was entered in packs.",
+    )
+    packaging_quantity = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Whole packs, when entered in packs."
+    )
 
     class Meta:
         model = DocumentLine
@@ -39,12 +50,23 @@ class DocumentLineSerializer(serializers.ModelSerializer):
             "id",
             "product",
             "quantity",
+            "unit_quantity",
+            "packaging",
+            "packaging_quantity",
             "location",
             "destination_location",
             "lot",
             "expires_on",
             "reserved",
         ]
+
+    @extend_schema_field(DECIMAL_QUANTITY_SCHEMA)
+    def get_unit_quantity(self, line) -> str:
+        # document_list() annotates the product's decimals; a line read otherwise asks.
+        decimals = getattr(line, "decimals", None)
+        if decimals is None:
+            decimals = line.product.decimals
+        return steps_format(line.quantity, decimals)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -132,15 +154,47 @@ class PostSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(DECIMAL_QUANTITY_SCHEMA)
+class DecimalQuantityField(StrictCharField):
+    """A quantity in the product's unit as a decimal string: never a JSON number (a float on
+    the way would already have rounded it). The service converts it with the product's
+    decimals."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data) if isinstance(data, str) else None
+        if value is None or not DECIMAL_QUANTITY_RE.fullmatch(value):
+            raise ValidationError('A decimal string is required, e.g. "1.25".')
+        return value
+
+
 class LineInputSerializer(serializers.Serializer):
     product = StrictIntegerField(min_value=1, max_value=BIGINT_MAX)
     quantity = StrictIntegerField(
         min_value=-MAX_QUANTITY,
         max_value=MAX_QUANTITY,
+        required=False,
         help_text=(
-            "Receipts, shipments and transfers: positive. Adjustments: signed, not zero. "
-            "Counts: the counted quantity, zero or more."
+            "In stock steps (10^-decimals of the product's unit). Receipts, shipments and "
+            "transfers: positive. Adjustments: signed, not zero. Counts: the counted quantity, "
+            "zero or more. Exactly one of quantity, unit_quantity, packaging is given."
         ),
+    )
+    unit_quantity = DecimalQuantityField(
+        required=False,
+        help_text='A decimal string in the product\'s unit ("1.25" kg with decimals 3: 1250 '
+        "steps); finer than the product counts is refused, naming the nearest quantities.",
+    )
+    packaging = StrictCharField(
+        max_length=32, required=False, help_text="A packaging's code (case, pallet) of the product."
+    )
+    packaging_quantity = StrictIntegerField(
+        min_value=-MAX_QUANTITY,
+        max_value=MAX_QUANTITY,
+        required=False,
+        help_text="Whole packs of `packaging`; given with it and only with it.",
     )
 
     location = StrictIntegerField(
@@ -172,10 +226,19 @@ class LineInputSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        # A partial update of a document is never a partial line: both fields, always.
-        missing = {"product", "quantity"} - set(attrs)
+        # A partial update of a document is never a partial line: product and one quantity.
+        given = [name for name in ("quantity", "unit_quantity", "packaging") if name in attrs]
+        # Without a quantity of any form, the answer clients have always had.
+        missing = {"product"} - set(attrs) | (set() if given else {"quantity"})
         if missing:
             raise ValidationError({field: ["This field is required."] for field in sorted(missing)})
+        if len(given) != 1:
+            raise ValidationError(
+                "Give exactly one of quantity, unit_quantity or packaging with "
+                "packaging_quantity" + (f", not {' and '.join(given)}." if given else ".")
+            )
+        if ("packaging" in attrs) != ("packaging_quantity" in attrs):
+            raise ValidationError("packaging and packaging_quantity go together.")
         return attrs
 
 
@@ -211,7 +274,10 @@ class LinesField(serializers.ListField):
         return [
             LineInput(
                 product_id=line["product"],
-                quantity=line["quantity"],
+                quantity=line.get("quantity"),
+                unit_quantity=line.get("unit_quantity"),
+                packaging=line.get("packaging"),
+                packaging_quantity=line.get("packaging_quantity"),
                 location_id=line.get("location"),
                 destination_location_id=line.get("destination_location"),
                 lot=line.get("lot") or None,
@@ -312,4 +378,50 @@ class PickListCreateSerializer(serializers.Serializer):
         min_length=1,
         max_length=MAX_LINES,
         help_text="Reserved documents to pick in one walk.",
+    )
+
+
+class CountStartSerializer(serializers.Serializer):
+    warehouse = StrictIntegerField(
+        min_value=1, max_value=BIGINT_MAX, required=False, help_text="Count the whole warehouse…"
+    )
+    location = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        help_text="…or a location and everything below it.",
+    )
+    blind = StrictBooleanField(
+        default=False, help_text="Every line starts at 0 instead of its book quantity."
+    )
+
+
+class ReplenishSerializer(serializers.Serializer):
+    points = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=BIGINT_MAX),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text="Reorder point ids; those not below their minimum are skipped.",
+    )
+    mode = serializers.ChoiceField(
+        choices=["receipt", "transfer"],
+        default="receipt",
+        help_text="Receipts (one per warehouse) or transfers from `source` (one per destination).",
+    )
+    reference = StrictCharField(
+        max_length=100, required=False, default="", help_text="Receipts: the supplier's."
+    )
+    source = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Transfers: the warehouse the goods come from.",
+    )
+
+
+class ReplenishedSerializer(serializers.Serializer):
+    documents = DocumentSerializer(many=True, help_text="The drafts made.")
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="Why a reorder point got no line."
     )

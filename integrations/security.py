@@ -48,10 +48,31 @@ def resolve(url: str) -> tuple[str, int, str]:
     return host, port, addresses[0]
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052, and the
+# deprecated IPv4-compatible form): the IPv4 address is where the packet ends up.
+_EMBEDDING_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
+# Local-use NAT64 (RFC 8215): translated inside someone's network, never a public receiver.
+_NEVER_PUBLIC = (ipaddress.ip_network("64:ff9b:1::/48"),)
+
+
 def _is_public(address: str) -> bool:
+    """A global unicast address, also when an IPv4 address hides inside an IPv6 one (mapped,
+    NAT64, 6to4, Teredo, IPv4-compatible): Python calls 64:ff9b::7f00:1 (127.0.0.1 through
+    NAT64) and 2002:7f00:1:: (6to4) global, while the packet goes to loopback."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in _NEVER_PUBLIC):
+            return False
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        embedded += [
+            ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            for network in _EMBEDDING_IPV4
+            if ip in network
+        ]
+        if any(inner is not None and not _is_public(str(inner)) for inner in embedded):
+            return False
+        if ip.ipv4_mapped is not None:
+            return True  # the IPv4 address decided
     return ip.is_global and not ip.is_multicast
 
 

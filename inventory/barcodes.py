@@ -9,6 +9,7 @@ and the unique constraint on the column holds for both spellings.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import barcode as python_barcode
 from barcode.writer import SVGWriter
@@ -58,11 +59,21 @@ class GS1Data:
     expires_on: date | None = None
     serial: str | None = None
     quantity: int | None = None
+    # (02): the GTIN of the trade items a logistic unit contains, counted by (37).
+    content: str | None = None
+    # (310n) kilograms or (320n) pounds, as biip reads them: a Decimal with the n places.
+    net_weight: Decimal | None = None
+    weight_unit: str | None = None  # "kg" or "lb"
+
+
+# Net weight AIs: (310n) in kilograms, (320n) in pounds; n is the number of decimals.
+_WEIGHT_UNITS = {"310": "kg", "320": "lb"}
 
 
 def gs1_parse(code: str) -> GS1Data | None:
-    """The (01) GTIN, (10) lot, (17) expiry, (21) serial and (30)/(37) count of a GS1 element
-    string, in bracketed HRI or raw form; None when the code is not one."""
+    """The (01) GTIN, (02) content, (10) lot, (17) expiry, (21) serial, (30)/(37) count and
+    (310n)/(320n) net weight of a GS1 element string, in bracketed HRI or raw form; None when
+    the code is not one."""
     text = code.strip()
     for separator in _GROUP_SEPARATORS[1:]:
         text = text.replace(separator, _GROUP_SEPARATORS[0])
@@ -71,15 +82,20 @@ def gs1_parse(code: str) -> GS1Data | None:
     except ParseError:
         return None
     found = {element.ai.ai: element for element in message.element_strings}
-    if not found.keys() & {"01", "10", "17", "21", "30", "37"}:
+    weight = next((e for ai, e in found.items() if ai[:3] in _WEIGHT_UNITS), None)
+    if not found.keys() & {"01", "02", "10", "17", "21", "30", "37"} and weight is None:
         return None
     gtin = found.get("01")
-    if gtin is not None and gtin.gtin is None:
-        return None  # (01) with a wrong check digit: not a code to act on
+    content = found.get("02")
+    if any(element is not None and element.gtin is None for element in (gtin, content)):
+        return None  # a GTIN with a wrong check digit: not a code to act on
     expiry = found.get("17")
     count = found.get("30") or found.get("37")
     return GS1Data(
         gtin=gtin.gtin.as_gtin_14() if gtin else None,
+        content=content.gtin.as_gtin_14() if content else None,
+        net_weight=weight.decimal if weight else None,
+        weight_unit=_WEIGHT_UNITS[weight.ai.ai[:3]] if weight else None,
         lot=found["10"].value if "10" in found else None,
         expires_on=expiry.date if expiry else None,
         serial=found["21"].value if "21" in found else None,

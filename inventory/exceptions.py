@@ -45,3 +45,9 @@ class TrackingInUse(DomainError):
     """A product's tracking cannot change: its stock or ledger already refers to it."""
 
     code = "tracking_in_use"
+
+
+class DecimalsInUse(DomainError):
+    """A product's decimals cannot change: stored quantities are counted in its steps."""
+
+    code = "decimals_in_use"

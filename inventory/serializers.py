@@ -1,17 +1,18 @@
 """Serializers that webhook payloads reuse as well as the API."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from inventory.models import (
     Lot,
-    Product,
     Quant,
     ReorderPoint,
 )
 from inventory.selectors import (
     reorder_point_list,
 )
+from inventory.services.lots import lot_check, lot_create
 from wms.api import (
     ModelSerializer,
     StrictIntegerField,
@@ -47,21 +48,15 @@ class LotSerializer(ModelSerializer):
         product = attrs.get("product") or self.instance.product
         if self.instance is not None and attrs.get("product", product) != self.instance.product:
             raise ValidationError({"product": ["A lot's product cannot change."]})
-        if product.tracking == Product.Tracking.NONE:
-            raise ValidationError({"product": [f"{product.sku} is not tracked by lot."]})
         code = attrs.get("code", getattr(self.instance, "code", None))
-        taken = Lot.objects.filter(product=product, code=code)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError({"code": [f"{product.sku} already has a lot {code}."]})
+        try:
+            lot_check(product=product, code=code, lot=self.instance)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
         return attrs
 
     def create(self, validated_data):
-        product = validated_data["product"]
-        return super().create(
-            {**validated_data, "is_serial": product.tracking == Product.Tracking.SERIAL}
-        )
+        return lot_create(**validated_data)
 
 
 class QuantSerializer(serializers.ModelSerializer):

@@ -35,3 +35,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+# The product page's packagings inline, empty: what a browser posts with the product's form.
+NO_PACKAGINGS = {
+    "packagings-TOTAL_FORMS": 0,
+    "packagings-INITIAL_FORMS": 0,
+    "packagings-MIN_NUM_FORMS": 0,
+    "packagings-MAX_NUM_FORMS": 1000,
+}

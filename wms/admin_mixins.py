@@ -45,9 +45,18 @@ def _csv_cell(value):
         # The server's time zone with its offset, to the second: what a spreadsheet reads.
         moment = timezone.localtime(value) if timezone.is_aware(value) else value
         return moment.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        # Text only: numbers reach here as numbers, so -5 in a quantity column stays -5.
         return "'" + value
     return value
+
+
+def csv_rows(headers: Sequence[str], rows: Iterable[Sequence]):
+    """CSV lines, header first, each cell neutralised for spreadsheets (see _csv_cell)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([_csv_cell(value) for value in row])
 
 
 class CsvExportMixin:

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from wms.exceptions import DomainError
+from wms.signals import security_event
 
 
 def exception_handler(exc, context):
@@ -27,6 +28,14 @@ def exception_handler(exc, context):
     if response is not None:
         # A handled error undoes whatever the request wrote so far in its transaction.
         set_rollback()
+        if response.status_code in (401, 403):
+            request = context.get("request")
+            security_event.send(
+                sender=exception_handler,
+                action="denied",
+                request=getattr(request, "_request", request),
+                details={"status": response.status_code, "code": response.data.get("code", "")},
+            )
     return response
 
 

@@ -35,6 +35,19 @@ def delete_unreferenced(instance: models.Model, *, instead: str) -> None:
     instance.delete()
 
 
+def delete_in_batches(rows: models.QuerySet, *, batch: int = 5_000, progress=None) -> int:
+    """Delete ``rows`` a batch of primary keys at a time, each batch its own short statement
+    (and transaction under autocommit), so that a purge never holds a long lock. ``progress``
+    is called with each batch's size. Returns how many rows were deleted."""
+    model, deleted = rows.model, 0
+    while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:batch]):
+        model.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+        if progress is not None:
+            progress(len(ids))
+    return deleted
+
+
 @contextmanager
 def maintenance_wait():
     """Within the block, waits for the server are not bounded by the request budget

@@ -29,6 +29,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from wms.db import delete_in_batches
 from wms.exceptions import DomainError
 from wms.models import IdempotencyKey
 
@@ -129,19 +130,18 @@ def _fingerprint(request) -> str:
 def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
     """The key's row, locked for this transaction, and whether this request is its first."""
     now = timezone.now()
-    if not _try_lock(user, key):
+    taken, fresh_id = _lock_and_insert(user, key, fingerprint, now)
+    if not taken:
         raise KeyInFlight(
             f"A request with the Idempotency-Key {key!r} is still in progress; retry shortly."
         )
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(
-                user=user, key=key, fingerprint=fingerprint, created_at=now
-            )
+    if fresh_id is not None:
+        record = IdempotencyKey(
+            pk=fresh_id, user=user, key=key, fingerprint=fingerprint, created_at=now
+        )
+        record._state.adding = False
         return record, True
-    except IntegrityError:
-        # The key's first request has finished (its lock is free): replay or refuse below.
-        pass
+    # The key's first request has finished (its lock is free): replay or refuse below.
     # A key past its lifetime is free again: take it over, as if it had been purged.
     expired = IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - ttl())
     taken_over = expired.update(
@@ -155,20 +155,41 @@ def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
     return record, bool(taken_over)
 
 
-def _try_lock(user, key: str) -> bool:
-    """Take the key for this transaction if no other transaction holds it; never wait."""
+# PostgreSQL: the advisory lock is tried and, if taken, the key inserted unless it exists, in
+# one round trip (no savepoint: ON CONFLICT does not abort the transaction). Whoever inserted
+# the key before held the lock until it committed or rolled back, so a conflict here is with a
+# finished request, never with one in flight.
+_LOCK_AND_INSERT = """
+    WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS taken),
+    claimed AS (
+        INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at)
+        SELECT %s, %s, %s, %s FROM lock WHERE lock.taken
+        ON CONFLICT ON CONSTRAINT uq_idempotency_keys_user_key DO NOTHING
+        RETURNING id
+    )
+    SELECT lock.taken, (SELECT id FROM claimed) FROM lock
+"""
+
+
+def _lock_and_insert(user, key: str, fingerprint: str, now) -> tuple[bool, int | None]:
+    """Whether this transaction holds the key, and the id of its new row if it is the first."""
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"idempotency-key:{user.pk}:{key}"],
-        )
-        return cursor.fetchone()[0]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            lock_name = f"idempotency-key:{user.pk}:{key}"
+            cursor.execute(_LOCK_AND_INSERT, [lock_name, user.pk, key, fingerprint, now])
+            return cursor.fetchone()
+    # SQLite has a single writer: no other request holds the key now.
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                user=user, key=key, fingerprint=fingerprint, created_at=now
+            )
+        return True, record.pk
+    except IntegrityError:
+        return True, None
 
 
 def purge_expired() -> int:
-    """Delete the keys past their lifetime; returns how many."""
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - ttl()).delete()
-    return deleted
+    """Delete the keys past their lifetime, in batches; returns how many."""
+    return delete_in_batches(IdempotencyKey.objects.filter(created_at__lt=timezone.now() - ttl()))

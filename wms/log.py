@@ -43,6 +43,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if isinstance(getattr(record, "event", None), dict):
+            entry["event"] = record.event  # a security event (wms.security), for a SIEM
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

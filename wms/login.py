@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.forms.forms import NON_FIELD_ERRORS
 from django_ratelimit.core import get_usage
 
+from wms.signals import security_event
+
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 GROUP = "login"
 
@@ -41,6 +43,12 @@ class RateLimitedLogin:
     def clean(self):
         wait = login_wait(self.request)
         if wait is not None:
+            security_event.send(
+                sender=RateLimitedLogin,
+                action="login_locked",
+                request=self.request,
+                details={"username": self.data.get("username", "")[:150], "wait_seconds": wait},
+            )
             raise ValidationError(
                 "Too many login attempts. Please wait %(seconds)d seconds and try again.",
                 code=TOO_MANY_ATTEMPTS,

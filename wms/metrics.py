@@ -2,35 +2,15 @@
 
 HTTP request rate, errors by status and latency histograms come from django-prometheus's
 middleware; query counts and durations from its database backend. Here: the connection pool and
-the business counters. Under gunicorn, prometheus_client's multiprocess mode (enabled by
-PROMETHEUS_MULTIPROC_DIR, see gunicorn.conf.py) sums every worker's values at scrape time.
+what the business apps' counters share (theirs live with them: documents.metrics). Under
+gunicorn, prometheus_client's multiprocess mode (enabled by PROMETHEUS_MULTIPROC_DIR, see
+gunicorn.conf.py) sums every worker's values at scrape time.
 """
 
 import atexit
 import os
 
 from prometheus_client import Counter, Gauge, Histogram, multiprocess
-
-DOCUMENTS_POSTED = Counter(
-    "wms_documents_posted", "Documents posted (committed), by type.", ["doc_type"]
-)
-POST_FAILURES = Counter(
-    "wms_document_post_failures",
-    "Attempts to post a document that were refused or failed, by reason.",
-    ["reason"],
-)
-DOCUMENTS_CANCELLED = Counter(
-    "wms_documents_cancelled", "Documents cancelled (committed), by type.", ["doc_type"]
-)
-DOCUMENTS_RESERVED = Counter(
-    "wms_documents_reserved", "Documents reserved (committed), by type.", ["doc_type"]
-)
-BACKORDERS = Counter(
-    "wms_backorders", "Backorders created by short picks (committed), by type.", ["doc_type"]
-)
-STOCK_MOVEMENTS = Counter(
-    "wms_stock_movements", "Ledger movements written by postings and cancellations (committed)."
-)
 
 
 def start_at_zero(counter: Counter, label: str, values) -> None:
@@ -41,16 +21,6 @@ def start_at_zero(counter: Counter, label: str, values) -> None:
     """
     for value in values:
         counter.labels(**{label: value})
-
-
-def document_posted(*, doc_type: str, movements: int) -> None:
-    DOCUMENTS_POSTED.labels(doc_type=doc_type).inc()
-    STOCK_MOVEMENTS.inc(movements)
-
-
-def document_cancelled(*, doc_type: str, movements: int) -> None:
-    DOCUMENTS_CANCELLED.labels(doc_type=doc_type).inc()
-    STOCK_MOVEMENTS.inc(movements)
 
 
 # livesum: the pool is per worker, so the deployment's figure is the sum over live workers.
@@ -70,6 +40,21 @@ DB_POOL_WAIT = Histogram(
     "wms_db_pool_wait_seconds",
     "Time spent waiting for a pooled database connection.",
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+REPLICA_SKIPPED = Counter(
+    "wms_db_replica_skipped",
+    "Requests that would have read from the replica but read from the primary, by reason "
+    "(down, lag, behind_client: the replica has not replayed the client's last write yet).",
+    ["reason"],
+)
+REPLICA_READS = Counter(
+    "wms_db_replica_reads", "Requests (or reporting blocks) whose reads the replica served."
+)
+REPLICA_LAG = Gauge(
+    "wms_db_replica_lag_seconds",
+    "The read replica's replay lag as last probed.",
+    multiprocess_mode="max",
 )
 
 

@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from psycopg_pool import PoolTimeout
 
+from wms.audit_context import request_var
 from wms.log import request_id_var
 
 logger = logging.getLogger("wms.request")
@@ -41,6 +42,8 @@ class RequestIdMiddleware:
         request_id = supplied if SAFE_REQUEST_ID.fullmatch(supplied) else new_request_id()
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        # The audit trail reads who is acting from the request when a change is written.
+        request_token = request_var.set(request)
         level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
         started = perf_counter()
         try:
@@ -55,6 +58,7 @@ class RequestIdMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             return response
         finally:
+            request_var.reset(request_token)
             request_id_var.reset(token)
 
 

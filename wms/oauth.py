@@ -9,6 +9,7 @@ onto the permissions the endpoints already check, so a token can do what both al
     write  every other change: drafts, master data, subscriptions
     introspection  ask /o/introspect/ about other clients' tokens (a client may always ask
                    about its own)
+    audit  the audit trail, which a view asks for by its ``required_scope`` (and not ``read``)
 """
 
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
@@ -20,9 +21,12 @@ from rest_framework.permissions import SAFE_METHODS
 
 from wms.tokens import HashedTokenAuthentication
 
-READ, WRITE, POST, INTROSPECTION = "read", "write", "post", "introspection"
-API_SCOPES = (READ, WRITE, POST)  # what the API checks; a client gets these by default
-SCOPES = (*API_SCOPES, INTROSPECTION)
+READ, WRITE, POST, INTROSPECTION, AUDIT = "read", "write", "post", "introspection", "audit"
+# What a client gets unless asked otherwise: introspection of other clients' tokens and reading
+# the audit trail are given only on purpose.
+API_SCOPES = (READ, WRITE, POST)
+DEFAULT_SCOPES = API_SCOPES
+SCOPES = (*API_SCOPES, INTROSPECTION, AUDIT)
 
 # View actions that move stock. An action added later under one of these names (or added here)
 # needs the `post` scope; any other unsafe action needs `write`.
@@ -30,6 +34,8 @@ POSTING_ACTIONS = frozenset({"post_document", "cancel", "reserve", "unreserve"})
 
 
 def required_scope(request, view) -> str:
+    if getattr(view, "required_scope", None):
+        return view.required_scope
     if request.method in SAFE_METHODS:
         return READ
     if getattr(view, "action", None) in POSTING_ACTIONS:

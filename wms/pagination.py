@@ -5,6 +5,7 @@ The append-only lists that grow without bound (documents, movements) use keyset 
 ``WHERE id < last seen ORDER BY id DESC``, as fast on page 10,000 as on page 1, without a count.
 """
 
+from django.core.paginator import Paginator
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -38,7 +39,23 @@ def _page_size(request, default: int) -> int:
     return min(int(raw), MAX_PAGE_SIZE)
 
 
+class ShortFirstPagePaginator(Paginator):
+    """Django's paginator without its COUNT query when the first page is not full: then its rows
+    are the count. A lookup that matches one row (the stock of a product in a warehouse) is one
+    query instead of two; a full first page is read once and counted as before."""
+
+    def page(self, number):
+        if str(number) != "1" or "count" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # Paginator.count is a cached_property
+        self.validate_number(1)
+        return self._get_page(rows, 1, self)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = ShortFirstPagePaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

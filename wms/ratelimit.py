@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django_ratelimit.core import get_usage
 
+from wms.signals import security_event
+
 API_PREFIX = "/api/"
 LIMITED_PREFIXES = (API_PREFIX, "/o/")
 
@@ -62,6 +64,12 @@ class RateLimitMiddleware:
         if limit and request.path.startswith(LIMITED_PREFIXES):
             usage = get_usage(request, group="api", key="ip", rate=f"{limit}/m", increment=True)
             if usage is not None and usage["should_limit"]:
+                security_event.send(
+                    sender=RateLimitMiddleware,
+                    action="rate_limited",
+                    request=request,
+                    details={"limit_per_minute": limit},
+                )
                 return self._refuse(limit, retry_after=max(1, usage["time_left"]))
         return self.get_response(request)
 
@@ -79,3 +87,20 @@ class RateLimitMiddleware:
         )
         response["Retry-After"] = str(retry_after)
         return response
+
+
+class UntrustedProxyHeadersMiddleware:
+    """Outermost but one: with TRUSTED_PROXIES set, X-Forwarded-Proto (and whatever header
+    SECURE_PROXY_SSL_HEADER names) counts only on requests that come from one of them; anyone
+    else could claim HTTPS. X-Forwarded-For is read the same way by ``client_ip``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        proxies = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+        if proxies and not _is_in(request.META.get("REMOTE_ADDR", ""), proxies):
+            header = (settings.SECURE_PROXY_SSL_HEADER or ("HTTP_X_FORWARDED_PROTO",))[0]
+            for name in {header, "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST"}:
+                request.META.pop(name, None)
+        return self.get_response(request)

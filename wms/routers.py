@@ -1,45 +1,41 @@
-"""Reporting reads on the read replica, everything else on the primary.
+"""Reads on the read replica when they can be a little behind, everything else on the primary.
 
-Reads go to the replica only inside ``reporting()`` and only when DATABASE_REPLICA_URL configures
-one. Whatever runs in a transaction on the primary (every posting, cancellation and edit, with
-their locking reads) stays on the primary even inside ``reporting()``, and every write goes there,
-so replication lag can never feed a posting.
+Reads go to the replica only when DATABASE_REPLICA_URL configures one, inside a safe request
+(GET/HEAD, ``wms.replica.ReadYourWritesMiddleware``) or a ``reporting()`` block, and only when
+``wms.replica`` finds the replica healthy and past the client's last write. Whatever runs in a
+transaction on the primary (every posting, cancellation and edit, with their locking reads) stays
+on the primary, and every write goes there, so replication lag can never feed a posting. The rows
+that say who the client is (users, tokens, OAuth clients, sessions) are always read on the primary.
 """
 
-import contextvars
-from contextlib import contextmanager
+from django.db import DEFAULT_DB_ALIAS
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from wms.replica import (
+    PRIMARY_ONLY_APPS,
+    PRIMARY_ONLY_MODELS,
+    REPLICA,
+    reading,
+    replica_configured,
+    use_replica,
+)
 
-REPLICA = "replica"
-
-_reporting = contextvars.ContextVar("reporting", default=False)
+__all__ = ["REPLICA", "ReplicaRouter", "replica_configured", "reporting"]
 
 
-@contextmanager
 def reporting():
-    """Within the block, read-only queries outside a transaction go to the replica."""
-    token = _reporting.set(True)
-    try:
-        yield
-    finally:
-        _reporting.reset(token)
-
-
-def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    """Within the block, read-only queries outside a transaction may go to the replica (inside
+    a request, under the request's own rules)."""
+    return reading()
 
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if (
-            _reporting.get()
-            and replica_configured()
-            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+        if model is not None and (
+            model._meta.app_label in PRIMARY_ONLY_APPS
+            or model._meta.label_lower in PRIMARY_ONLY_MODELS
         ):
-            return REPLICA
-        return DEFAULT_DB_ALIAS
+            return DEFAULT_DB_ALIAS
+        return REPLICA if use_replica() else DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS

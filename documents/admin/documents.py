@@ -26,11 +26,10 @@ from documents.selectors import (
     document_movements,
 )
 from documents.services import (
-    RESERVABLE,
+    document_actions,
     document_create,
     document_delete,
     document_update,
-    user_can_cancel,
     user_can_post,
 )
 from wms.admin_mixins import change_link, html_table
@@ -142,6 +141,7 @@ class DocumentAdmin(
         js = (
             "admin/js/jquery.init.js",
             "documents/scan_feedback.js",
+            "documents/quantities.js",
             "documents/scan_entry.js",
             "documents/scan_guard.js",
             "documents/post_confirm.js",
@@ -327,19 +327,17 @@ class DocumentAdmin(
             return redirect("admin:documents_document_change", object_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        user = request.user
-        may_post = bool(obj and user_can_post(user, obj.doc_type))
-        context["can_post"] = may_post and obj.status in (Status.DRAFT, Status.RESERVED)
-        context["can_reserve"] = may_post and obj.is_draft and obj.doc_type in RESERVABLE
-        context["can_unreserve"] = may_post and obj.status == Status.RESERVED
+        offered = document_actions(obj, request.user) if obj else frozenset()
+        context["can_post"] = "post" in offered
+        context["can_reserve"] = "reserve" in offered
+        context["can_unreserve"] = "unreserve" in offered
+        context["can_cancel"] = "cancel" in offered
         context["scan_entry"] = obj is None or (
-            obj.is_draft and self.has_change_permission(request, obj)
-        )
-        context["can_cancel"] = bool(
-            obj and obj.status != Status.CANCELLED and user_can_cancel(user)
+            "edit" in offered and self.has_change_permission(request, obj)
         )
         context["quantity_limit"] = settings.QUANTITY_CONFIRM_ABOVE
         # Said on the page rather than found out: who may post what this user cannot.
+        may_post = bool(obj and user_can_post(request.user, obj.doc_type))
         context["posted_by_manager"] = bool(
             obj and not may_post and obj.status in (Status.DRAFT, Status.RESERVED)
         )

@@ -23,6 +23,7 @@ from documents.services import (
     user_can_post,
 )
 from inventory.models import Product
+from inventory.quantities import steps_format
 from inventory.selectors import line_moves
 
 
@@ -98,6 +99,11 @@ class LineForm(forms.ModelForm):
         help_text="A new lot's expiry.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Entering a line in packs: "3" of "case"; the quantity is then the packs' stock steps.
+    packs = forms.IntegerField(required=False, help_text="Whole packs, instead of a quantity.")
+    pack = forms.CharField(
+        max_length=32, required=False, help_text="The packaging's code: case, pallet…"
+    )
 
     class Meta:
         model = DocumentLine
@@ -105,10 +111,25 @@ class LineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "quantity" in self.fields:
+            self.fields["quantity"].required = False
         lot = self.instance.lot if self.instance.lot_id else None
         if lot is not None:
             self.initial.setdefault("lot_code", lot.code)
             self.initial.setdefault("expires_on", lot.expires_on)
+        if self.instance.packaging_id:
+            self.initial.setdefault("pack", self.instance.packaging.code)
+            self.initial.setdefault("packs", self.instance.packaging_quantity)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("product")
+            and data.get("quantity") is None
+            and not (data.get("pack") or data.get("packs") is not None)
+        ):
+            self.add_error("quantity", "Give a quantity, or packs of a packaging.")
+        return data
 
     def _post_clean(self):
         # Lines are never saved through this form: documents.services checks them all at once
@@ -146,7 +167,7 @@ class LineFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         self.lines = [
-            _line_input(form.cleaned_data)
+            _line_input(form.cleaned_data, form.changed_data)
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -166,12 +187,18 @@ class LineFormSet(BaseInlineFormSet):
                 raise ValidationError(line_errors) from None
 
 
-def _line_input(data) -> LineInput:
+def _line_input(data, changed=()) -> LineInput:
     place = data.get("location")
     destination = data.get("destination_location")
+    packed = bool(data.get("pack")) or data.get("packs") is not None
+    # A line in packs shows its quantity too: packs decide unless the quantity was retyped
+    # (then both are given, and the service says to choose).
+    quantity = data.get("quantity") if not packed or "quantity" in changed else None
     return LineInput(
         product_id=data["product"].pk,
-        quantity=data["quantity"],
+        quantity=quantity,
+        packaging=(data.get("pack") or "").strip() if packed else None,
+        packaging_quantity=data.get("packs") if packed else None,
         location_id=place.pk if place else None,
         destination_location_id=destination.pk if destination else None,
         lot=data.get("lot_code") or None,
@@ -198,6 +225,8 @@ class LineInline(admin.TabularInline):
     fields = (
         "product",
         "quantity",
+        "packs",
+        "pack",
         "unit",
         "in_stock",
         "location",
@@ -213,7 +242,9 @@ class LineInline(admin.TabularInline):
         lines = (
             super()
             .get_queryset(request)
-            .select_related("lot", "location__warehouse", "destination_location__warehouse")
+            .select_related(
+                "lot", "packaging", "location__warehouse", "destination_location__warehouse"
+            )
         )
         return lines_with_reserved(lines_with_count_result(lines_with_stock(lines)))
 
@@ -241,8 +272,8 @@ class LineInline(admin.TabularInline):
             return ("product", "quantity", "unit", *where)
         if obj.doc_type == DocType.COUNT:
             # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
-            return ("product", "quantity", "unit", *where)
-        return ("product", "quantity", "unit", "in_stock", *where)
+            return ("product", "quantity", "packs", "pack", "unit", *where)
+        return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "book", "difference")
@@ -295,7 +326,15 @@ class LineInline(admin.TabularInline):
 
     @admin.display(description="unit")
     def unit(self, line):
-        return line.product.get_unit_display() if line.product_id else ""
+        if not line.product_id:
+            return ""
+        product = line.product
+        if product.decimals and line.quantity is not None:
+            # The quantity is in steps of the unit: say which, and what it is in the unit.
+            step = steps_format(1, product.decimals)
+            whole = steps_format(line.quantity, product.decimals)
+            return f"× {step} {product.unit} = {whole} {product.unit}"
+        return product.get_unit_display()
 
     @admin.display(description="in stock")
     def in_stock(self, line):

@@ -29,6 +29,8 @@ from documents.selectors import (
 from documents.services import document_post, pick_list_create, user_can_post
 from inventory.barcodes import barcode_svg
 from inventory.models import Unit
+from inventory.quantities import quantity_in_packs
+from inventory.selectors import packs_of
 from warehouses.models import join_path
 from wms.admin_mixins import ReadOnlyAdminMixin, change_link
 from wms.exceptions import DomainError
@@ -214,6 +216,9 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return _pick_list_from(request, ids) or redirect(back)
 
     def print_view(self, request, pick_list_id):
+        # Permission first: without it an existing id and a missing one are the same 403.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         pick_list = self.get_queryset(request).filter(pk=pick_list_id).first()
         if pick_list is None:
             raise Http404("No such pick list.")
@@ -221,7 +226,9 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         served = pick_task_documents(pick_list_id=pick_list.pk)
         tasks = []
-        for task in pick_tasks(pick_list_id=pick_list.pk):
+        found = list(pick_tasks(pick_list_id=pick_list.pk))
+        packs = packs_of({task["quant__product_id"] for task in found}, shipping=True)
+        for task in found:
             place = join_path(
                 task["quant__location__warehouse__code"], task["quant__location__path"]
             )
@@ -240,6 +247,12 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     "lot_code": barcode_svg(lot) if lot else None,
                     "expires_on": task["quant__lot__expires_on"],
                     "quantity": task["quantity"],
+                    "packs": quantity_in_packs(
+                        task["quantity"],
+                        task["quant__product__decimals"],
+                        task["quant__product__unit"],
+                        packs.get(task["quant__product_id"]),
+                    ),
                     "unit": UNITS.get(task["quant__product__unit"], task["quant__product__unit"]),
                     "documents": served.get(key, []),
                 }

@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html_join
 
-from documents.models import DocType, Document, Status
-from documents.services import return_create
+from documents.models import DocType, Document
+from documents.services import document_actions, return_create
 from wms.admin_mixins import change_link
 from wms.exceptions import DomainError
 
@@ -63,9 +63,8 @@ class ReturnsAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_create_return"] = bool(
             obj
-            and obj.doc_type == DocType.SHIPMENT
-            and obj.status == Status.POSTED
-            and self.user_can_create_return(request)
+            and "return" in document_actions(obj, request.user)
+            and self.has_add_permission(request)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

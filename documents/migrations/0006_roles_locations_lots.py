@@ -2,8 +2,6 @@
 
 from django.db import migrations
 
-from documents.migrations import _roles
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,4 +11,4 @@ class Migration(migrations.Migration):
         ("inventory", "0003_lots_quants_ledger"),
     ]
 
-    operations = [migrations.RunPython(_roles.forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

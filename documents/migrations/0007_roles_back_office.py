@@ -3,8 +3,6 @@ posting failures, managers set reorder points."""
 
 from django.db import migrations
 
-from documents.migrations import _roles
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,4 +10,4 @@ class Migration(migrations.Migration):
         ("inventory", "0005_reorder_points"),
     ]
 
-    operations = [migrations.RunPython(_roles.forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -9,8 +9,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from documents.migrations import _roles
-
 SAME_WAREHOUSE = """
 ALTER TABLE documents ADD CONSTRAINT fk_documents_origin_same_warehouse
     FOREIGN KEY (origin_id, warehouse_id) REFERENCES documents (id, warehouse_id)
@@ -114,5 +112,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(same_warehouse, same_warehouse_drop),
-        migrations.RunPython(_roles.forwards, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

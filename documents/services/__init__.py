@@ -5,7 +5,9 @@ the commands call these functions through the names re-exported here. Each funct
 transaction. Posting and cancelling move stock only through inventory.services.stock_apply.
 """
 
+from documents.services.actions import RESERVABLE, document_actions, state_allows
 from documents.services.cancelling import document_cancel
+from documents.services.counting import COUNT_MAX_LINES, count_start
 from documents.services.drafts import document_create, document_delete, document_update
 from documents.services.lines import (
     DESTINATION_TYPES,
@@ -25,11 +27,13 @@ from documents.services.permissions import (
 from documents.services.pick_flow import pick_confirm, pick_list_finish, task_key
 from documents.services.picking import pick_list_create
 from documents.services.posting import document_post
-from documents.services.reservations import RESERVABLE, document_reserve, document_unreserve
+from documents.services.replenishing import Replenished, replenish, short_points
+from documents.services.reservations import document_reserve, document_unreserve
 from documents.services.returns import return_create, returnable_lines
 from inventory.services import MAX_QUANTITY
 
 __all__ = [
+    "COUNT_MAX_LINES",
     "CANCEL_PERMISSIONS",
     "DESTINATION_TYPES",
     "EXACT_TYPES",
@@ -38,7 +42,10 @@ __all__ = [
     "LineInput",
     "MAX_QUANTITY",
     "RESERVABLE",
+    "Replenished",
     "STOCK_CORRECTIONS",
+    "count_start",
+    "document_actions",
     "document_cancel",
     "document_create",
     "document_delete",
@@ -51,8 +58,11 @@ __all__ = [
     "pick_list_create",
     "pick_list_finish",
     "post_permissions",
+    "replenish",
     "return_create",
     "returnable_lines",
+    "short_points",
+    "state_allows",
     "task_key",
     "user_can_cancel",
     "user_can_post",

@@ -4,16 +4,24 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from documents.exceptions import (
-    DocumentStateError,
-)
 from documents.models import (
+    NUMBER_PREFIX,
     DocType,
     Document,
-    Status,
+    numbered,
 )
+from documents.services.actions import EDIT, require_state
 from inventory.services import StockChange, StockTake
 from warehouses.models import Location
+
+
+def _create_numbered(**fields) -> Document:
+    """Insert a document and give it its number from its id, in the caller's transaction (so
+    it is never committed without one)."""
+    document = Document.objects.create(**fields)
+    document.number = numbered(NUMBER_PREFIX[document.doc_type], document.pk)
+    Document.objects.filter(pk=document.pk).update(number=document.number)
+    return document
 
 
 def _lock(document_id: int) -> Document:
@@ -22,11 +30,11 @@ def _lock(document_id: int) -> Document:
 
 def _lock_draft(document_id: int, verb: str) -> Document:
     document = _lock(document_id)
-    if document.status != Status.DRAFT:
-        raise DocumentStateError(
-            f"{document.number} is {document.status}; only drafts can be {verb}.",
-            status=document.status,
-        )
+    require_state(
+        document,
+        EDIT,
+        f"{document.number} is {document.status}; only drafts can be {verb}.",
+    )
     return document
 
 

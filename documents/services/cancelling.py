@@ -6,10 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from documents import signals
-from documents.exceptions import (
-    DocumentStateError,
-)
+from documents import metrics, signals
 from documents.models import (
     CANCEL_REASON_MAX,
     DocType,
@@ -17,12 +14,10 @@ from documents.models import (
     Status,
 )
 from documents.services._common import _lock
+from documents.services.actions import CANCEL, require_state
 from documents.services.permissions import CANCEL_PERMISSIONS, _require
-from documents.services.reservations import _release
 from documents.services.returns import _refuse_if_returned
-from inventory.models import StockMovement
-from inventory.services import StockChange, stock_apply
-from wms import metrics
+from inventory.services import stock_release, stock_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -40,35 +35,14 @@ def document_cancel(*, document_id: int, user=None, reason: str = "") -> Documen
     with transaction.atomic():
         document = _lock(document_id)
         _require(user, CANCEL_PERMISSIONS, "cancel documents")
-        if document.status == Status.CANCELLED:
-            raise DocumentStateError(
-                f"{document.number} is already cancelled.", status=document.status
-            )
+        require_state(document, CANCEL, f"{document.number} is already cancelled.")
         reversed_count = 0
         if document.status == Status.RESERVED:
-            _release(document)
+            stock_release(document_id=document.pk)
         if document.status == Status.POSTED and document.doc_type == DocType.SHIPMENT:
             _refuse_if_returned(document)
         if document.status == Status.POSTED:
-            movements = StockMovement.objects.filter(
-                document_id=document.pk, is_reversal=False
-            ).values_list(
-                "warehouse_id",
-                "location_id",
-                "product_id",
-                "lot_id",
-                "quantity",
-                "document_line_id",
-                "quant__is_serial",
-            )
-            # Exactly its own rows, quant by quant; rows of one line and quant add up.
-            changes = [
-                StockChange(w, loc, p, lot, -q, line, is_serial=serial)
-                for w, loc, p, lot, q, line, serial in movements
-            ]
-            reversed_count = stock_apply(
-                changes=changes, document_id=document.pk, is_reversal=True
-            ).movements
+            reversed_count = stock_reverse(document_id=document.pk)
         document.status = Status.CANCELLED
         document.cancelled_at = timezone.now()
         document.cancelled_by = user

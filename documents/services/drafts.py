@@ -5,16 +5,14 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from documents.models import (
-    NUMBER_PREFIX,
     Document,
     DocumentLine,
 )
-from documents.services._common import _lock_draft
+from documents.services._common import _create_numbered, _lock_draft
 from documents.services.lines import LineInput, document_validate
-from inventory.models import Lot, Product, Tracking
+from inventory.services import lots_create
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +41,7 @@ def document_create(
         origin_id=origin_id,
     )
     with transaction.atomic():
-        document = Document.objects.create(
+        document = _create_numbered(
             doc_type=doc_type,
             warehouse_id=warehouse_id,
             destination_warehouse_id=destination_warehouse_id,
@@ -53,8 +51,6 @@ def document_create(
             note=note,
             created_by=created_by,
         )
-        document.number = f"{NUMBER_PREFIX[doc_type]}-{document.pk:06d}"
-        Document.objects.filter(pk=document.pk).update(number=document.number)
         _write_lines(document, resolved)
     logger.info("Document %s created (%d lines)", document.number, len(lines))
     return document
@@ -95,10 +91,18 @@ def document_delete(*, document_id: int) -> None:
 
 
 def _current_lines(document: Document) -> list[LineInput]:
+    # Lines entered in packs keep their packaging and its size then, as stored.
+    fields = ("product_id", "quantity", "location_id", "destination_location_id")
     return [
-        LineInput(*values)
-        for values in document.lines.values_list(
-            "product_id", "quantity", "location_id", "destination_location_id", "lot__code"
+        LineInput(
+            *values[:4],
+            lot=lot,
+            packaging_id=packaging_id,
+            packaging_quantity=packs,
+            packaging_size=size,
+        )
+        for *values, lot, packaging_id, packs, size in document.lines.values_list(
+            *fields, "lot__code", "packaging_id", "packaging_quantity", "packaging_size"
         )
     ]
 
@@ -109,28 +113,7 @@ def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]
         for line, lot_id in resolved
         if line.lot and lot_id is None
     }
-    lot_ids = {}
-    if new_lots:
-        serial = set(
-            Product.objects.filter(
-                pk__in={p for p, _ in new_lots}, tracking=Tracking.SERIAL
-            ).values_list("pk", flat=True)
-        )
-        # Race-free against a concurrent draft naming the same new lot; sorted like every insert.
-        Lot.objects.bulk_create(
-            [
-                Lot(product_id=p, code=code, expires_on=expires, is_serial=p in serial)
-                for (p, code), expires in sorted(new_lots.items())
-            ],
-            ignore_conflicts=True,
-        )
-        match = Q()
-        for p, code in new_lots:
-            match |= Q(product_id=p, code=code)
-        lot_ids = {
-            (p, code): pk
-            for pk, p, code in Lot.objects.filter(match).values_list("pk", "product_id", "code")
-        }
+    lot_ids = lots_create(wanted=new_lots)
     DocumentLine.objects.bulk_create(
         DocumentLine(
             document=document,
@@ -139,6 +122,9 @@ def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]
             location_id=line.location_id,
             destination_location_id=line.destination_location_id,
             lot_id=lot_id or lot_ids.get((line.product_id, line.lot)),
+            packaging_id=line.packaging_id,
+            packaging_quantity=line.packaging_quantity if line.packaging_id else None,
+            packaging_size=line.packaging_size,
         )
         for line, lot_id in resolved
     )

@@ -13,6 +13,7 @@ from documents.models import (
     Status,
 )
 from documents.selectors import shipment_returnable
+from documents.services.line_quantities import PRODUCT_FIELDS, line_packagings, line_resolve
 from inventory.models import Lot, Product, Tracking
 from inventory.services import MAX_QUANTITY
 from warehouses.models import Location, Warehouse
@@ -20,12 +21,22 @@ from warehouses.models import Location, Warehouse
 
 @dataclass(frozen=True)
 class LineInput:
+    """One line as given. Its quantity is exactly one of ``quantity`` (stock steps),
+    ``unit_quantity`` (a decimal text in the product's unit) or ``packaging`` (a code) with
+    ``packaging_quantity`` (whole packs); validation returns it with ``quantity`` in steps and,
+    for packs, ``packaging_id`` and ``packaging_size`` (the pack's steps then)."""
+
     product_id: int
-    quantity: int
+    quantity: int | None = None
     location_id: int | None = None
     destination_location_id: int | None = None
     lot: str | None = None  # the lot's (or serial's) code
     expires_on: date | None = None  # receipts: the expiry of a lot they create
+    unit_quantity: str | None = None
+    packaging: str | None = None
+    packaging_quantity: int | None = None
+    packaging_id: int | None = None
+    packaging_size: int | None = None
 
 
 # Which line fields each type uses; a field given to a type that does not use it is an error.
@@ -105,9 +116,10 @@ def _check_lines(doc_type, warehouse_id, destination_id, lines, shipped=None):
     errors = []
     # Only the fields the rules read: a 10,000-line receipt must not build 10,000 model objects.
     products = Product.objects.filter(pk__in={line.product_id for line in lines}).only(
-        "sku", "is_active", "tracking"
+        "sku", "is_active", "tracking", *PRODUCT_FIELDS
     )
     products = {p.pk: p for p in products}
+    packagings = line_packagings(doc_type, lines, products)
     named = {pk for line in lines for pk in (line.location_id, line.destination_location_id)}
     named.discard(None)
     places = (
@@ -145,7 +157,9 @@ def _check_lines(doc_type, warehouse_id, destination_id, lines, shipped=None):
         seen.add(key)
         if not product.is_active:
             errors.append(f"Line {n}: product {product.sku} is inactive.")
-        problem = _quantity_problem(doc_type, line.quantity, product.tracking)
+        entered, problem = line_resolve(doc_type, line, product, packagings.get(product.pk, []))
+        line = entered or line
+        problem = problem or _quantity_problem(doc_type, line.quantity, product.tracking)
         if problem:
             problems.append(problem)
         problems += _place_problems(doc_type, line, places, warehouse_id, destination_id, internal)

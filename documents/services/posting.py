@@ -2,32 +2,34 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, OperationalError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from documents import signals
+from documents import metrics, signals
 from documents.exceptions import (
-    DocumentStateError,
     EmptyDocument,
 )
 from documents.models import (
-    NUMBER_PREFIX,
     DocType,
     Document,
     DocumentLine,
     PostingFailure,
     Status,
 )
-from documents.services._common import PostingLine, _lines_to_post, _lock, _stock_effects
+from documents.services._common import (
+    PostingLine,
+    _create_numbered,
+    _lines_to_post,
+    _lock,
+    _stock_effects,
+)
+from documents.services.actions import POST, require_state
 from documents.services.active import refuse_inactive
 from documents.services.permissions import _require, post_permissions
-from documents.services.reservations import _consume_reservations
+from documents.services.reservations import _consume
 from documents.services.returns import _check_return
-from inventory.models import StockReservation
-from inventory.services import stock_apply
-from wms import metrics
-from wms.exceptions import DomainError
+from inventory.services import stock_apply, stock_consume
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +59,12 @@ def document_post(
         with transaction.atomic():
             document = _lock(document_id)
             _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
-            if document.status not in (Status.DRAFT, Status.RESERVED):
-                raise DocumentStateError(
-                    f"{document.number} is already {document.status}; only drafts and reserved "
-                    "documents can be posted.",
-                    status=document.status,
-                )
+            require_state(
+                document,
+                POST,
+                f"{document.number} is already {document.status}; only drafts and reserved "
+                "documents can be posted.",
+            )
             if picked is not None:
                 shipped = {}
                 for (line, *_), n in picked.items():
@@ -74,24 +76,13 @@ def document_post(
             lines = _lines_to_post(document.pk)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
-            if shipped and all(shipped.get(line.id) == 0 for line in lines):
-                # It would post a document that moves nothing, announce it, and make a
-                # backorder of everything: what unreserving does, honestly named.
-                raise ValidationError(
-                    {
-                        "lines": [
-                            "Nothing would be shipped (0 on every line). Unreserve the "
-                            "document instead: its stock becomes available again."
-                        ]
-                    }
-                )
+            _refuse_shipping_nothing(lines, shipped)
             refuse_inactive(document, lines)
             was_reserved = document.status == Status.RESERVED
             if document.doc_type == DocType.RETURN:
                 _check_return(document, lines)
             if was_reserved:
-                changes, owed = _consume_reservations(document, lines, shipped or {}, picked)
-                takes = []
+                consuming, owed = _consume(document, lines, shipped or {})
             else:
                 (changes, takes), owed = _stock_effects(document, lines), {}
             # Marked posted before the stock rows are locked: one statement less while they
@@ -100,10 +91,20 @@ def document_post(
             document.posted_at = timezone.now()
             document.posted_by = user
             document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
-            moved = stock_apply(changes=changes, takes=takes, document_id=document.pk).movements
             if was_reserved:
-                StockReservation.objects.filter(document_id=document.pk).delete()
+                reservations, ship, destinations = consuming
+                moved = stock_consume(
+                    document_id=document.pk,
+                    reservations=reservations,
+                    ship=ship,
+                    destinations=destinations,
+                    picked=picked,
+                )
+            else:
+                moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)
+                moved = moved.movements
             document.backorder = _create_backorder(document, lines, owed) if owed else None
+            document.posted_lines = lines  # as posted: the API answers from them, no re-read
             signals.document_posted.send(
                 sender=Document, document=document, was_reserved=was_reserved
             )
@@ -119,22 +120,22 @@ def document_post(
     return document
 
 
-def _failure_reason(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.code
-    if isinstance(exc, PermissionDenied):
-        return "permission_denied"
-    if isinstance(exc, Document.DoesNotExist):
-        return "not_found"
-    if isinstance(exc, ValidationError):
-        return "invalid"
-    if isinstance(exc, OperationalError):
-        return "database_unavailable"
-    return "error"
+def _refuse_shipping_nothing(lines: list[PostingLine], shipped: dict[int, int] | None) -> None:
+    if shipped and all(shipped.get(line.id) == 0 for line in lines):
+        # It would post a document that moves nothing, announce it, and make a backorder of
+        # everything: what unreserving does, honestly named.
+        raise ValidationError(
+            {
+                "lines": [
+                    "Nothing would be shipped (0 on every line). Unreserve the document "
+                    "instead: its stock becomes available again."
+                ]
+            }
+        )
 
 
 def _record_post_failure(document_id: int, user, exc: Exception) -> None:
-    reason = _failure_reason(exc)
+    reason = metrics.failure_reason(exc, not_found=Document.DoesNotExist)
     metrics.POST_FAILURES.labels(reason=reason).inc()
     if reason == "database_unavailable" or transaction.get_connection().needs_rollback:
         return  # nowhere to write it now; the metric and the log have it
@@ -159,7 +160,7 @@ def _create_backorder(
     document: Document, lines: list[PostingLine], owed: dict[int, int]
 ) -> Document:
     """A draft of the same type holding what ``document`` ordered and did not ship."""
-    backorder = Document.objects.create(
+    backorder = _create_numbered(
         doc_type=document.doc_type,
         warehouse_id=document.warehouse_id,
         destination_warehouse_id=document.destination_warehouse_id,
@@ -168,8 +169,6 @@ def _create_backorder(
         created_by_id=document.created_by_id,
         backorder_of=document,
     )
-    backorder.number = f"{NUMBER_PREFIX[document.doc_type]}-{backorder.pk:06d}"
-    Document.objects.filter(pk=backorder.pk).update(number=backorder.number)
     DocumentLine.objects.bulk_create(
         DocumentLine(
             document=backorder,

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 
 from documents.exceptions import (
-    DocumentStateError,
     EmptyDocument,
     OriginNotPosted,
     ReturnExceedsShipped,
@@ -17,6 +16,7 @@ from documents.models import (
 )
 from documents.selectors import Returnable, shipment_returnable
 from documents.services._common import PostingLine
+from documents.services.actions import RETURN, require_state
 from documents.services.drafts import document_create
 from documents.services.lines import LineInput
 from inventory.models import Lot, Product
@@ -27,12 +27,12 @@ def returnable_lines(*, document_id: int) -> list[Returnable]:
     """What can still come back of a posted shipment, per (product, lot). Raises
     Document.DoesNotExist, DocumentStateError (not a posted shipment)."""
     document = Document.objects.only("number", "doc_type", "status").get(pk=document_id)
-    if document.doc_type != DocType.SHIPMENT or document.status != Status.POSTED:
-        raise DocumentStateError(
-            f"{document.number} is a {document.status} {document.doc_type}; only posted "
-            "shipments are returned.",
-            status=document.status,
-        )
+    require_state(
+        document,
+        RETURN,
+        f"{document.number} is a {document.status} {document.doc_type}; only posted "
+        "shipments are returned.",
+    )
     return shipment_returnable(shipment_id=document.pk)
 
 

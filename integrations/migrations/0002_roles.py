@@ -1,18 +1,8 @@
-"""Give the Warehouse manager role its webhook permissions."""
+"""Once gave the Warehouse manager role its webhook permissions; the roles are now synced after
+every migrate from each app's roles.py (wms.roles, post_migrate). Kept as a no-op so that the
+migration graph of existing databases is unchanged."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from documents.roles import sync_roles
-
-
-def forwards(apps, schema_editor):
-    # On a fresh database permissions are created only after all migrations (post_migrate).
-    app_config = apps.get_app_config("integrations")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("documents", "0003_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

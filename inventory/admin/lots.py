@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -10,13 +12,13 @@ from django.utils import timezone
 from inventory.admin.common import WAREHOUSE_STOCK_SHOWN, InStockFilter, RowColumns, quant_table
 from inventory.models import (
     Lot,
-    Product,
     Quant,
 )
 from inventory.selectors import (
     EXPIRING_SOON_DAYS,
     quant_list,
 )
+from inventory.services import lot_check, lot_create
 from wms.admin_mixins import CsvExportMixin, ReadOnlyAdminMixin, change_link
 from wms.admin_paging import LargeListAdmin
 
@@ -45,6 +47,20 @@ class ExpiringWithinFilter(admin.SimpleListFilter):
                 expires_on__gte=today, expires_on__lte=today + timedelta(days=int(self.value()))
             )
         return queryset
+
+
+class LotForm(forms.ModelForm):
+    """A new lot is checked by the service's own rule (a tracked product, a code not taken)."""
+
+    def clean(self):
+        data = super().clean()
+        product, code = data.get("product"), data.get("code")
+        if self.instance.pk is None and product is not None and code:
+            try:
+                lot_check(product=product, code=code)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 class LotInStockFilter(InStockFilter):
@@ -85,10 +101,15 @@ class LotAdmin(LargeListAdmin, admin.ModelAdmin):
             return "—"
         return quant_table(quant_list().filter(lot_id=lot.pk)[:WAREHOUSE_STOCK_SHOWN])
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, form=LotForm, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.is_serial = obj.product.tracking == Product.Tracking.SERIAL
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        made = lot_create(product=obj.product, code=obj.code, expires_on=obj.expires_on)
+        obj.pk, obj.is_serial, obj.created_at = made.pk, made.is_serial, made.created_at
 
 
 @admin.register(Quant)

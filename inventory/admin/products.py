@@ -18,18 +18,22 @@ from inventory.admin.common import (
     label_sheet,
     quant_table,
 )
+from inventory.admin.packagings import PackagingInline
 from inventory.admin.product_import import ProductImportMixin
 from inventory.barcodes import barcode_normalize, barcode_svg, is_gtin_shaped
 from inventory.models import (
     Product,
 )
 from inventory.selectors import (
+    barcode_taken,
     product_movements,
     product_stock,
     quant_list,
 )
 from inventory.services import (
+    DecimalsInUse,
     TrackingInUse,
+    product_check_decimals,
     product_check_tracking,
 )
 from wms.admin_mixins import change_link, html_table
@@ -45,10 +49,35 @@ class ProductForm(forms.ModelForm):
             "name",
             "description",
             "unit",
+            "decimals",
+            "receive_whole_packs",
+            "ship_whole_packs",
             "price",
             "tracking",
             "is_active",
         )
+
+    def clean_barcode(self):
+        barcode = barcode_normalize(self.cleaned_data.get("barcode"))
+        taken = barcode_taken(barcode, product=self.instance)
+        if taken == "a packaging":
+            raise ValidationError(f"A packaging has the barcode {barcode}.")
+        return barcode
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "decimals" in self.fields:  # left empty: as it is (0 for a new product)
+            self.fields["decimals"].required = False
+
+    def clean_decimals(self):
+        decimals = self.cleaned_data["decimals"]
+        if decimals is None:
+            decimals = self.instance.decimals
+        try:
+            product_check_decimals(product=self.instance, decimals=decimals)
+        except DecimalsInUse as exc:
+            raise ValidationError(exc.message) from None
+        return decimals
 
     def clean_tracking(self):
         tracking = self.cleaned_data["tracking"]
@@ -62,6 +91,7 @@ class ProductForm(forms.ModelForm):
 @admin.register(Product)
 class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
     form = ProductForm
+    inlines = (PackagingInline,)
     list_display = (
         "sku",
         "name",
@@ -94,7 +124,8 @@ class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
                     ("barcode", "barcode_image"),
                     "name",
                     "description",
-                    "unit",
+                    ("unit", "decimals"),
+                    ("receive_whole_packs", "ship_whole_packs"),
                     "price",
                     "tracking",
                     "is_active",

@@ -13,11 +13,14 @@ from inventory.barcodes import barcode_normalize
 from inventory.models import (
     Product,
 )
-from inventory.services import product_check_tracking
+from inventory.quantities import MAX_DECIMALS
+from inventory.selectors import barcode_taken
+from inventory.services import product_check_decimals, product_check_tracking
 from wms.api import (
     CatalogueViewSet,
     ModelSerializer,
     StrictCharField,
+    StrictIntegerField,
     catalogue_schema,
 )
 from wms.filters import (
@@ -69,6 +72,13 @@ class BarcodeField(StrictCharField):
         return super().run_validation(data)
 
 
+def barcode_unique_across(value, *, product=None, packaging=None) -> None:
+    """A barcode names one thing across products and packagings."""
+    taken = barcode_taken(value, product=product, packaging=packaging)
+    if taken:
+        raise serializers.ValidationError(f"{taken.capitalize()} has it.")
+
+
 class ProductSerializer(ModelSerializer):
     price = PriceField(required=False)
     barcode = BarcodeField(
@@ -85,6 +95,9 @@ class ProductSerializer(ModelSerializer):
             "name",
             "description",
             "unit",
+            "decimals",
+            "receive_whole_packs",
+            "ship_whole_packs",
             "price",
             "tracking",
             "is_active",
@@ -92,9 +105,23 @@ class ProductSerializer(ModelSerializer):
             "updated_at",
         ]
 
+    decimals = StrictIntegerField(
+        min_value=0,
+        max_value=MAX_DECIMALS,
+        required=False,
+        help_text="Stock counts steps of 10^-decimals of `unit` (kg with 3: grams); every "
+        "integer quantity of the product is in these steps. Fixed once quantities exist.",
+    )
+
+    def validate_barcode(self, value):
+        barcode_unique_across(value, product=self.instance)
+        return value
+
     def update(self, instance, validated_data):
         if "tracking" in validated_data:
             product_check_tracking(product=instance, tracking=validated_data["tracking"])
+        if "decimals" in validated_data:
+            product_check_decimals(product=instance, decimals=validated_data["decimals"])
         return super().update(instance, validated_data)
 
 

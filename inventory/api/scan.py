@@ -4,7 +4,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -26,7 +26,17 @@ class ScanProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "sku", "barcode", "name", "unit", "unit_display", "tracking", "is_active"]
+        fields = [
+            "id",
+            "sku",
+            "barcode",
+            "name",
+            "unit",
+            "unit_display",
+            "decimals",
+            "tracking",
+            "is_active",
+        ]
 
 
 class ScanSerializer(serializers.Serializer):
@@ -47,8 +57,17 @@ class ScanSerializer(serializers.Serializer):
         allow_null=True, source="data.expires_on", help_text="GS1 (17)."
     )
     serial = serializers.CharField(allow_null=True, source="data.serial", help_text="GS1 (21).")
+    packaging = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="The code of the packaging the barcode or GS1 (01)/(02) names (case, "
+        "pallet), else null.",
+    )
     quantity = serializers.IntegerField(
-        allow_null=True, source="data.quantity", help_text="GS1 (30) or (37): units counted."
+        allow_null=True,
+        help_text="What one scan adds, in the product's stock steps: a packaging's steps; "
+        "(30)/(37) count × the packaging (or units, for the product's own GTIN); a (310n) or "
+        "(320n) net weight exactly. Null: one unit.",
     )
     available = serializers.IntegerField(
         required=False, help_text="Stock of the product in `warehouse`, when one is asked for."
@@ -76,7 +95,11 @@ class ScanView(GenericAPIView):
             "A product barcode (GTIN-8/12/13/14 or another code) or SKU, matched exactly, a "
             "location's barcode or full path (`MAIN/A/01`, the warehouse code alone for its "
             "root), or a GS1 element string with (01) GTIN, (10) lot, (17) expiry, (21) serial, "
-            "(30)/(37) count, raw or as `(01)...(10)...`. 404 when the code names nothing or an "
+            "(30)/(37) count, (02) content, (310n)/(320n) net weight, raw or as `(01)...(10)...`; "
+            "a "
+            "packaging's barcode (a case's GTIN-14) names its product and answers `packaging` "
+            "and `quantity`. 400 when a net weight is finer than the product counts or in "
+            "another unit. 404 when the code names nothing or an "
             "inactive product or location."
         ),
         parameters=[ScanQuerySerializer],
@@ -100,8 +123,12 @@ class ScanView(GenericAPIView):
                 f"{scan.product.sku} is inactive: documents cannot use it.",
                 code="inactive_product",
             )
+        if scan.problem:
+            raise ValidationError({"code": [scan.problem]})
         body = {"kind": scan.kind, "code": scan.code, "product": scan.product, "location": None}
         body["data"] = scan.data
+        body["packaging"] = scan.packaging.code if scan.packaging else None
+        body["quantity"] = scan.quantity
         warehouse = query.validated_data.get("warehouse")
         if warehouse is not None:
             body["available"] = available_quantity(
@@ -125,4 +152,6 @@ class ScanView(GenericAPIView):
             "location_path": location.full_path,
             "warehouse": location.warehouse_id,
             "data": scan.data,
+            "packaging": None,
+            "quantity": None,
         }

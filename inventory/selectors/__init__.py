@@ -4,7 +4,13 @@ Callers import from here; each concern has its module.
 
 from inventory.selectors.checks import Mismatch, register_check, stock_mismatches
 from inventory.selectors.ledger import LineMove, line_moves
-from inventory.selectors.scan import Scan, location_by_code, scan_resolve
+from inventory.selectors.scan import (
+    Scan,
+    barcode_taken,
+    location_by_code,
+    packs_of,
+    scan_resolve,
+)
 from inventory.selectors.stock import (
     EXPIRING_SOON_DAYS,
     available_by_product,
@@ -18,8 +24,10 @@ from inventory.selectors.stock import (
     product_stock,
     product_total_list,
     quant_list,
+    quants_to_count,
     reorder_point_list,
     stock_as_of,
+    stock_by_product,
     stock_list,
     warehouse_stock,
 )
@@ -42,9 +50,13 @@ __all__ = [
     "product_stock",
     "product_total_list",
     "quant_list",
+    "quants_to_count",
     "reorder_point_list",
     "scan_resolve",
+    "barcode_taken",
+    "packs_of",
     "stock_as_of",
+    "stock_by_product",
     "stock_list",
     "register_check",
     "stock_mismatches",

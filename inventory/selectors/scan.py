@@ -10,8 +10,10 @@ from django.db.models import (
 
 from inventory.barcodes import GS1Data, barcode_normalize, gs1_parse
 from inventory.models import (
+    Packaging,
     Product,
 )
+from inventory.quantities import packs_to_steps, steps_parse
 from warehouses.models import Location
 
 # The symbology identifier a scanner set up for GS1 sends first: "]" + a letter + a modifier
@@ -21,14 +23,21 @@ AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 
 @dataclass(frozen=True)
 class Scan:
-    """What a scanned code names. ``kind`` is "product" (a barcode or SKU), "location" (a
-    location's barcode or full path) or "gs1"."""
+    """What a scanned code names. ``kind`` is "product" (a product's or packaging's barcode,
+    or a SKU), "location" (a location's barcode or full path) or "gs1".
+
+    ``quantity`` is what one scan adds, in the product's stock steps (a case: its steps; a
+    (37) count of cases: count × case; a net weight: its exact steps), None for "one unit";
+    ``problem`` says why the code cannot be counted (a weight finer than the product counts)."""
 
     kind: str
     code: str
     product: Product | None
     data: GS1Data = GS1Data()
     location: Location | None = None
+    packaging: Packaging | None = None
+    quantity: int | None = None
+    problem: str | None = None
 
 
 def scan_resolve(*, code: str) -> Scan | None:
@@ -52,14 +61,50 @@ def scan_resolve(*, code: str) -> Scan | None:
     product = by_barcode.get(barcode) or next((p for p in matches if p.sku == code), None)
     if product is not None:
         return Scan("product", code, product)
+    pack = packaging_by_barcode(barcode or code)
+    if pack is not None:
+        return Scan("product", code, pack.product, packaging=pack, quantity=pack.quantity)
     location = location_by_code(code)
     if location is not None:
         return Scan("location", code, None, location=location)
     data = gs1_parse(code)
     if data is None:
         return _case_blind(code)
-    product = Product.objects.filter(barcode=data.gtin).first() if data.gtin else None
-    return Scan("gs1", code, product, data)
+    return _gs1_scan(code, data)
+
+
+def packaging_by_barcode(barcode: str | None) -> Packaging | None:
+    if not barcode:
+        return None
+    return Packaging.objects.filter(barcode=barcode).select_related("product").first()
+
+
+def _gs1_scan(code: str, data: GS1Data) -> Scan:
+    """(01) names a product or a packaging (a case); (02) names what a logistic unit holds,
+    (37) how many of it. A net weight fills the quantity of a product counted in its unit."""
+    gtin = data.content or data.gtin
+    product = Product.objects.filter(barcode=gtin).first() if gtin else None
+    pack = packaging_by_barcode(gtin) if gtin and product is None else None
+    if pack is not None:
+        product = pack.product
+    quantity, problem = data.quantity, None
+    try:
+        if data.net_weight is not None and product is not None:
+            quantity, problem = _weight_steps(product, data)
+        elif pack is not None:
+            quantity = packs_to_steps(data.quantity or 1, pack.quantity)
+    except ValidationError as exc:
+        problem = exc.messages[0]
+    return Scan("gs1", code, product, data, packaging=pack, quantity=quantity, problem=problem)
+
+
+def _weight_steps(product: Product, data: GS1Data) -> tuple[int | None, str | None]:
+    if product.unit != data.weight_unit:
+        return None, (
+            f"{product.sku} is counted in {product.unit}; this label gives a net weight "
+            f"in {data.weight_unit}."
+        )
+    return steps_parse(str(data.net_weight), product.decimals), None
 
 
 def _case_blind(code: str) -> Scan | None:
@@ -89,3 +134,37 @@ def location_by_code(code: str) -> Location | None:
         .order_by("pk")[:2]
     )
     return next((loc for loc in found if loc.barcode == code), found[0] if found else None)
+
+
+def barcode_taken(barcode: str | None, *, product=None, packaging=None) -> str | None:
+    """What else has ``barcode`` (stored form), leaving out ``product`` / ``packaging``
+    themselves: "another product", "a packaging" or None. The database holds the same rule
+    (uq_barcodes_products_packagings); this check is for a clear message."""
+    if not barcode:
+        return None
+    products = Product.objects.filter(barcode=barcode)
+    packagings = Packaging.objects.filter(barcode=barcode)
+    if product is not None and product.pk is not None:
+        products = products.exclude(pk=product.pk)
+    if packaging is not None and packaging.pk is not None:
+        packagings = packagings.exclude(pk=packaging.pk)
+    if products.exists():
+        return "another product"
+    if packagings.exists():
+        return "a packaging"
+    return None
+
+
+def packs_of(product_ids, *, shipping: bool = False) -> dict[int, list[tuple[str, int, str]]]:
+    """{product: [(code, steps, name), ...]} of the products' packagings, in one query: what
+    papers break a quantity into ("2 case of 12 + 5 pcs"). Shipping papers use only those that
+    may ship: a product's can_ship flags choose how it is picked and counted on them."""
+    packs = Packaging.objects.filter(product_id__in=set(product_ids))
+    if shipping:
+        packs = packs.filter(can_ship=True)
+    found: dict[int, list[tuple[str, int, str]]] = {}
+    for product_id, code, quantity, name in packs.values_list(
+        "product_id", "code", "quantity", "name"
+    ):
+        found.setdefault(product_id, []).append((code, quantity, name or code))
+    return found

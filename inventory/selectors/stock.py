@@ -261,3 +261,26 @@ def available_quantity(*, warehouse_id: int, product_id: int) -> int:
     row = WarehouseInventory.objects.filter(warehouse_id=warehouse_id, product_id=product_id)
     free = row.annotate(free=F("quantity") - F("reserved")).values_list("free", flat=True)
     return free.first() or 0
+
+
+def stock_by_product(*, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:
+    """{product: the warehouse's quantity of it, reserved or not}; products it never held are
+    left out. One query."""
+    rows = WarehouseInventory.objects.filter(warehouse_id=warehouse_id, product_id__in=product_ids)
+    return dict(rows.values_list("product_id", "quantity"))
+
+
+def quants_to_count(*, warehouse_id: int, within: Q | None, limit: int) -> list[tuple]:
+    """(product id, quantity, location id, lot code) of each quant in stock of an active
+    product in the warehouse (or matching ``within``, a condition on ``location__``), in walking
+    order, at most ``limit``. One query."""
+    quants = Quant.objects.filter(
+        warehouse_id=warehouse_id, quantity__gt=0, product__is_active=True
+    )
+    if within is not None:
+        quants = quants.filter(within)
+    return list(
+        quants.order_by(
+            "location__pick_order", "location__path", "product__sku", "lot__code"
+        ).values_list("product_id", "quantity", "location_id", "lot__code")[:limit]
+    )

@@ -2,7 +2,8 @@
 products, and the product import. Callers import from here; each concern has its module.
 """
 
-from inventory.exceptions import TrackingInUse
+from inventory.exceptions import DecimalsInUse, TrackingInUse
+from inventory.services.lots import lot_check, lot_create, lots_create
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
     IMPORT_COLUMNS,
@@ -12,7 +13,17 @@ from inventory.services.product_import import (
     ProductImportResult,
     products_import,
 )
-from inventory.services.products import product_check_tracking
+from inventory.services.products import product_check_decimals, product_check_tracking
+from inventory.services.reserving import (
+    Reservation,
+    reserved_per_line,
+    stock_check_shipped,
+    stock_consume,
+    stock_release,
+    stock_reservations,
+    stock_reserve,
+    stock_reverse,
+)
 from inventory.services.stock import stock_apply
 from inventory.services.stock_types import (
     MAX_QUANTITY,
@@ -25,6 +36,7 @@ from inventory.services.stock_types import (
 )
 
 __all__ = [
+    "DecimalsInUse",
     "IMPORT_BATCH_SIZE",
     "IMPORT_COLUMNS",
     "IMPORT_REQUIRED_COLUMNS",
@@ -33,13 +45,25 @@ __all__ = [
     "MAX_QUANTITY",
     "ProductImportResult",
     "QuantKey",
+    "Reservation",
     "StockChange",
     "StockResult",
     "StockTake",
     "TrackingInUse",
     "key_order",
+    "lot_check",
+    "lot_create",
+    "lots_create",
+    "product_check_decimals",
     "product_check_tracking",
     "products_import",
     "removal_order",
+    "reserved_per_line",
     "stock_apply",
+    "stock_check_shipped",
+    "stock_consume",
+    "stock_release",
+    "stock_reservations",
+    "stock_reserve",
+    "stock_reverse",
 ]

@@ -13,11 +13,22 @@ from inventory.models import (
     Product,
     Unit,
 )
+from inventory.services.products import products_with_quantities
+from wms.audit_context import VIA_IMPORT, acting
 
 logger = logging.getLogger(__name__)
 
 
-IMPORT_COLUMNS = ("sku", "name", "barcode", "description", "unit", "price", "is_active")
+IMPORT_COLUMNS = (
+    "sku",
+    "name",
+    "barcode",
+    "description",
+    "unit",
+    "decimals",
+    "price",
+    "is_active",
+)
 
 
 IMPORT_REQUIRED_COLUMNS = ("sku", "name")
@@ -98,9 +109,10 @@ def products_import(
     """Create and update products by sku from CSV text, in one transaction, all or nothing.
 
     ``lines`` is CSV text line by line (an open file, or ``text.splitlines(keepends=True)``).
-    The header names the columns: sku and name are required; description, unit, price and
-    is_active are optional, and a column left out keeps the value of existing products (new ones
-    get the defaults). Each value is checked with the model field's own rules. If any row is
+    The header names the columns: sku and name are required; description, unit, decimals
+    (fixed once the product has quantities), price and is_active are optional, and a column
+    left out keeps the value of existing products (new ones get the defaults). Each value is
+    checked with the model field's own rules. If any row is
     wrong, nothing is saved and every wrong row is reported; a dry run checks and classifies
     every row without saving. Writes are set-based: one lookup and one upsert per batch of
     rows. ``progress`` is called with the number of rows done after each batch.
@@ -111,11 +123,13 @@ def products_import(
     columns = _import_header(reader)
     result = ProductImportResult(dry_run=dry_run, columns=columns)
     first_line: dict[str, int] = {}
-    with transaction.atomic():
+    # The audit trail records these changes as an import, by whoever runs it.
+    with transaction.atomic(), acting(via=VIA_IMPORT):
         for batch in _import_batches(reader):
             parsed = []
             rows = [(line, *_import_row(columns, cells)) for line, cells in batch]
             barcode_owners = _import_barcode_owners(rows)
+            fixed = _import_fixed_decimals(rows)
             for line, values, messages in rows:
                 sku = values.get("sku", "")
                 if sku in first_line:
@@ -127,6 +141,11 @@ def products_import(
                     owner = barcode_owners.setdefault(barcode, sku)
                     if owner != sku:
                         messages.append(f"barcode {barcode} belongs to {owner}.")
+                if sku in fixed and values.get("decimals") != fixed[sku]:
+                    messages.append(
+                        f"decimals: {sku} has quantities counted in steps of 10^-{fixed[sku]}; "
+                        "its decimals cannot change."
+                    )
                 if messages:
                     result.errors.append(ImportRowError(line, sku, tuple(messages)))
                 else:
@@ -194,7 +213,7 @@ def _import_row(columns: tuple[str, ...], cells: list[str]) -> tuple[dict, list[
     for column, cell in zip(columns, cells, strict=True):
         text = cell.strip()
         try:
-            if column in ("unit", "price", "is_active") and not text:
+            if column in ("unit", "decimals", "price", "is_active") and not text:
                 raise ValidationError("a value is required.")
             if column == "is_active":
                 values[column] = _import_bool(text)
@@ -218,6 +237,23 @@ def _import_barcode_owners(rows) -> dict[str, str]:
     """{barcode: sku} of the products that already have a barcode the rows name."""
     wanted = {values["barcode"] for _, values, _ in rows if values.get("barcode")}
     return dict(Product.objects.filter(barcode__in=wanted).values_list("barcode", "sku"))
+
+
+def _import_fixed_decimals(rows) -> dict[str, int]:
+    """{sku: decimals} of existing products the rows give other decimals, that already have
+    quantities counted in their steps (so the decimals cannot change)."""
+    wanted = {values["sku"]: values["decimals"] for _, values, _ in rows if "decimals" in values}
+    if not wanted:
+        return {}
+    differing = {
+        pk: (sku, decimals)
+        for pk, sku, decimals in Product.objects.filter(sku__in=wanted).values_list(
+            "pk", "sku", "decimals"
+        )
+        if decimals != wanted[sku]
+    }
+    in_use = products_with_quantities(differing)
+    return {differing[pk][0]: differing[pk][1] for pk in in_use}
 
 
 def _import_bool(text: str) -> bool:

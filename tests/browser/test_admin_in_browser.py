@@ -4,8 +4,10 @@ import pytest
 
 from documents.models import Document, Status
 from tests.browser.conftest import screenshot
-from tests.conftest import make_document, post, staff_user, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

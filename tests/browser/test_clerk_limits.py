@@ -6,8 +6,9 @@ import pytest
 
 from documents.models import Document
 from tests.browser.test_admin_in_browser import log_in, messages
-from tests.conftest import post, staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

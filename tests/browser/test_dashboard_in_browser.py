@@ -13,8 +13,9 @@ from documents.services import LineInput, document_create, document_post, docume
 from inventory.models import Lot, ReorderPoint, StockMovement
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in
-from tests.conftest import make_document, post, staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.users import staff_user
 from warehouses.models import Warehouse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

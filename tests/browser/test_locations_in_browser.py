@@ -5,8 +5,9 @@ import pytest
 from documents.models import Document
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in, messages, pick
-from tests.conftest import held, staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.stock import held
+from tests.support.users import staff_user
 from warehouses.services import location_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

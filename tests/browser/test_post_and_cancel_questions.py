@@ -5,8 +5,10 @@ import pytest
 
 from documents.models import Document, Status
 from tests.browser.test_admin_in_browser import log_in, messages
-from tests.conftest import make_document, post, staff_user, stock
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

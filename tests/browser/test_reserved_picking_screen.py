@@ -8,7 +8,7 @@ import pytest
 from documents.models import Status
 from tests.browser.test_admin_in_browser import log_in
 from tests.browser.test_picking_in_browser import reserved_shipment  # noqa: F401 (fixture)
-from tests.conftest import staff_user
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

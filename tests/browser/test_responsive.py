@@ -5,8 +5,9 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import PASSWORD
-from tests.conftest import make_document, post, staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

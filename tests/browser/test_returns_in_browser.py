@@ -6,8 +6,10 @@ from documents.models import Document, Status
 from documents.services import LineInput
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in, messages
-from tests.conftest import post_lines, staff_user, total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post_lines
+from tests.support.stock import total
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

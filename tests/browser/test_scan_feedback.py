@@ -8,8 +8,8 @@ import pytest
 
 from tests.browser.test_admin_in_browser import log_in
 from tests.browser.test_scan_entry import line_quantities, new_receipt, scanner, settled
-from tests.conftest import staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

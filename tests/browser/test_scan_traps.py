@@ -11,8 +11,8 @@ from documents.models import Document
 from tests.browser.conftest import doc_screenshot
 from tests.browser.test_admin_in_browser import log_in, pick
 from tests.browser.test_scan_entry import line_quantities, new_receipt, scanner, settled
-from tests.conftest import staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import pytest
 from documents.models import Document
 from tests.browser.conftest import doc_screenshot
 from tests.browser.test_admin_in_browser import log_in
-from tests.conftest import staff_user
 from tests.documents.test_pick_flow import picking_day
+from tests.support.users import staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -3,12 +3,12 @@
 import pytest
 from django.core.management import call_command
 
-from documents.roles import MANAGER
 from integrations.models import Subscription
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_in_browser import log_in, messages
-from tests.conftest import staff_user
 from tests.integrations.receiver import Receiver
+from tests.support.users import staff_user
+from wms.roles import MANAGER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

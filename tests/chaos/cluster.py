@@ -43,6 +43,7 @@ class Cluster:
         self.port = port or free_port()
         self.bin = bindir()
         self.root = Path(tempfile.mkdtemp(prefix="wms-chaos-pg-"))
+        self.host = "127.0.0.1"
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         # PostgreSQL refuses to run as root: then the cluster belongs to the postgres user.
@@ -58,17 +59,45 @@ class Cluster:
             timeout=timeout,
         )
 
-    def create(self) -> "Cluster":
+    def create(self, conf: str = "", hba: str = "") -> "Cluster":
+        """initdb and start; ``conf`` is added to postgresql.conf (TLS, WAL archiving...), ``hba``
+        rules go first in pg_hba.conf."""
         self._remove_leftovers()
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(
-                f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
-                f"unix_socket_directories = '{self.root}'\nmax_connections = 60\n"
-                "shared_buffers = 64MB\n"
-            )
+        rules = (self.data / "pg_hba.conf").read_text()
+        (self.data / "pg_hba.conf").write_text(
+            f"{hba}\n{rules}\nhost replication postgres 127.0.0.1/32 trust\n"
+        )
+        self._configure(conf)
         self.start()
         return self
+
+    def _configure(self, conf: str = "") -> None:
+        with (self.data / "postgresql.conf").open("a") as out:
+            out.write(
+                f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.root}'\nmax_connections = 60\n"
+                f"shared_buffers = 64MB\n{conf}\n"
+            )
+
+    def create_standby(self, primary: "Cluster") -> "Cluster":
+        """A streaming replica of ``primary``: pg_basebackup -R, then started on this port."""
+        self._remove_leftovers()
+        self._run(
+            "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+            *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast"),
+            timeout=300,
+        )
+        self._configure("hot_standby = on")
+        self.start()
+        return self
+
+    def psql(self, sql: str, dbname: str = "postgres"):
+        """One statement in autocommit; its first row."""
+        with psycopg.connect(self.url(dbname), autocommit=True, connect_timeout=5) as conn:
+            cursor = conn.execute(sql)
+            return cursor.fetchone() if cursor.description else None
 
     def _remove_leftovers(self) -> None:
         """A run that was killed before its teardown leaves its cluster running on the port."""
@@ -93,7 +122,7 @@ class Cluster:
                 shutil.rmtree(data.parent, ignore_errors=True)
 
     def url(self, dbname: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+        return f"postgres://postgres@{self.host}:{self.port}/{dbname}"
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")

@@ -76,8 +76,13 @@ def cluster():
 
 def server_env(cluster, tmp_path, **overrides) -> dict:
     """Production settings (DEBUG off, a strong key), plain HTTP on loopback, 1 + 1 pool."""
+    return loopback_env(cluster.url(DATABASE), tmp_path / "metrics", **overrides)
+
+
+def loopback_env(database_url: str, metrics_dir, **overrides) -> dict:
+    """Production settings (DEBUG off, a strong key), plain HTTP on loopback, 1 + 1 pool."""
     settings = dict(
-        DATABASE_URL=cluster.url(DATABASE),
+        DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
         SESSION_COOKIE_SECURE="False",
@@ -86,7 +91,7 @@ def server_env(cluster, tmp_path, **overrides) -> dict:
         RATE_LIMIT_PER_MINUTE="0",
         DB_POOL_SIZE="1",
         DB_MAX_OVERFLOW="1",
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
     )
     return project_env(**{**settings, **overrides})
 
@@ -101,7 +106,7 @@ def world(cluster, tmp_path_factory):
         """
 from django.contrib.auth.models import Group, Permission
 from wms.tokens import api_token_create
-from documents.roles import CLERK, MANAGER, sync_roles
+from wms.roles import CLERK, MANAGER, sync_roles
 from django.contrib.auth import get_user_model
 from inventory.models import Product
 from warehouses.models import Warehouse

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from documents.models import DocType, Document, Status
 from inventory.models import ReorderPoint
-from tests.conftest import post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ from django.test.utils import CaptureQueriesContext
 
 from documents.models import Document, Status
 from documents.services import document_post
-from tests.conftest import make_document, post, stock
 from tests.documents.admin_helpers import ADD_URL, change_url, delete_url, form_data, messages_of
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
 
 pytestmark = pytest.mark.django_db
 

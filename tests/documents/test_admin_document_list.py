@@ -2,9 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_document, post
 from tests.documents.admin_helpers import CHANGELIST_URL
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from tests.conftest import make_document, post
 from tests.documents.admin_helpers import ADD_URL, change_url, form_data
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,11 @@ from documents.admin.picking import age
 from documents.models import Document, PickList, Status
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import StockReservation
-from tests.conftest import make_document, post, stock, user_with
 from tests.documents.admin_helpers import CHANGELIST_URL, change_url, messages_of, post_url
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
+from tests.support.users import user_with
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 import pytest
 
 from documents.models import Document, Status
-from tests.conftest import make_document, post, stock, total
 from tests.documents.admin_helpers import (
     CHANGELIST_URL,
     cancel_url,
@@ -11,6 +10,8 @@ from tests.documents.admin_helpers import (
     post_url,
 )
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from documents.models import Document, Status
-from tests.conftest import make_document, post
 from tests.documents.admin_helpers import CHANGELIST_URL, change_url, messages_of
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from documents.models import Document, Status
 from documents.services import LineInput, document_create
-from tests.conftest import post_lines, total
 from tests.documents.admin_helpers import ADD_URL, change_url, form_data, messages_of, post_url
 from tests.factories import ProductFactory
+from tests.support.documents import post_lines
+from tests.support.stock import total
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from documents.models import Document
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,10 @@ import pytest
 
 from documents.models import Document, Status
 from inventory.models import StockMovement
-from tests.conftest import api_client, make_document, post, stock, user_with
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 
 from documents.models import Document, Status
 from documents.services import LineInput, document_create, document_post
-from tests.conftest import total
 from tests.factories import ProductFactory
+from tests.support.stock import total
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from documents.models import Document, Status
 from documents.services import document_cancel
 from inventory.exceptions import InsufficientStock, Shortage
 from inventory.models import StockMovement
-from tests.conftest import make_document, post, stock, total
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from inventory.exceptions import InsufficientStock, SerialInStock
 from inventory.models import Quant
 from inventory.selectors import stock_mismatches
 from tests.concurrency import lock_quants_in_random_order, run_concurrently
-from tests.conftest import total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.stock import total
 from warehouses.services import location_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

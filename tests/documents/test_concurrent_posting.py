@@ -9,8 +9,9 @@ from inventory.exceptions import InsufficientStock
 from inventory.models import Inventory, StockMovement, WarehouseInventory
 from inventory.selectors import stock_mismatches
 from tests.concurrency import run_concurrently
-from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

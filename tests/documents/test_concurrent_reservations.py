@@ -17,8 +17,8 @@ from inventory.exceptions import InsufficientStock
 from inventory.models import Inventory, WarehouseInventory
 from inventory.selectors import stock_mismatches
 from tests.concurrency import lock_quants_in_random_order, run_concurrently
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,9 @@ from documents.models import Document, Status
 from documents.services import LineInput, document_cancel, document_post
 from inventory.selectors import stock_mismatches
 from tests.concurrency import run_concurrently
-from tests.conftest import draft_return, held, post_lines
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import draft_return, post_lines
+from tests.support.stock import held
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

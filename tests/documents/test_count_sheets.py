@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from documents.models import DocType, Document
 from documents.services import LineInput, document_create, document_post, document_update
-from tests.conftest import held
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.stock import held
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from documents.dashboard import CHART_DAYS, dashboard_figures, movements_per_day
 from documents.models import PostingFailure
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import ReorderPoint, StockMovement
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_the_lists_behind_the_figures_need_no_query_per_row(manager_client):
 
 
 def test_staff_without_the_permissions_see_no_figures(client, warehouse):
-    from tests.conftest import user_with
+    from tests.support.users import user_with
 
     client.force_login(user_with(is_staff=True))
     page = client.get("/admin/").content.decode()

@@ -10,8 +10,8 @@ from documents.services import (
     document_delete,
     document_update,
 )
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from documents.services import LineInput, document_cancel, document_create, docu
 from inventory.exceptions import InsufficientStock, SerialInStock
 from inventory.models import Lot, StockMovement, WarehouseInventory
 from inventory.selectors import stock_mismatches
-from tests.conftest import held, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.stock import held, stock, total
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

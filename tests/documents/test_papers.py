@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import make_document, post
 from tests.documents.admin_helpers import change_url
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from documents.models import DocType, Document, PickList
 from documents.services import LineInput, document_create, document_post, document_reserve
-from tests.conftest import api_client, draft_return, make_document, post, post_lines
 from tests.documents.admin_helpers import change_url
 from tests.factories import ProductFactory
+from tests.support.documents import draft_return, make_document, post, post_lines
+from tests.support.users import api_client
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from documents.selectors import pick_tasks
 from documents.services import (
     LineInput,
     document_create,
+    document_post,
     document_reserve,
     pick_confirm,
     pick_list_create,
@@ -22,9 +23,11 @@ from documents.services import (
     task_key,
 )
 from inventory.models import Quant
+from inventory.services import stock_reservations
 from tests.concurrency import run_concurrently
-from tests.conftest import post_lines, staff_user
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post_lines
+from tests.support.users import staff_user
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +251,30 @@ def test_two_pickers_finishing_at_once_post_each_document_once(settings):
     assert sorted(len(r.posted) for r in results) in ([0, 2], [1, 1])
     assert on_shelf(t["b1"], t["pens"]) == 5
     assert on_shelf(t["a1"], t["milk"]) == 6
+
+
+def test_a_short_pick_is_taken_from_the_shelf_it_was_short_on():
+    """A line reserved on two shelves and picked one short on the first it was reserved from:
+    that shelf keeps the one, the other ships in full (not the last reserved row short)."""
+    pick_list, tasks, t = picking_day()
+    post_lines("receipt", t["main"], [LineInput(t["pens"].pk, 10, location_id=t["a1"].pk)])
+    shipment = document_create(
+        doc_type="shipment", warehouse_id=t["main"].pk, lines=[LineInput(t["pens"].pk, 12)]
+    )
+    document_reserve(document_id=shipment.pk)
+    line = shipment.lines.get()
+    rows = stock_reservations(document_id=shipment.pk)
+    assert len({r.location_id for r in rows}) == 2  # the test needs the line on two shelves
+    first, second = rows[0], rows[-1]
+    before = {r.location_id: on_shelf(r.location_id, t["pens"]) for r in rows}
+    document_post(
+        document_id=shipment.pk,
+        picked={
+            (line.pk, first.location_id, None): first.quantity - 1,
+            (line.pk, second.location_id, None): second.quantity,
+        },
+    )
+    assert on_shelf(first.location_id, t["pens"]) == before[first.location_id] - first.quantity + 1
+    assert on_shelf(second.location_id, t["pens"]) == before[second.location_id] - second.quantity
+    backorder = Document.objects.get(pk=shipment.pk).backorders.get()
+    assert list(backorder.lines.values_list("quantity", flat=True)) == [1]

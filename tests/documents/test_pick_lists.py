@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.services import LineInput, document_create, document_post, document_reserve
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

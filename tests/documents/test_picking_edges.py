@@ -6,9 +6,9 @@ import pytest
 from documents.models import Document, Status
 from documents.services import document_reserve
 from inventory.models import StockMovement
-from tests.conftest import make_document, post
 from tests.documents.admin_helpers import messages_of, post_url
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_reconcile_stock_finds_a_return_beyond_what_its_shipment_shipped(warehou
 
     from documents.services import LineInput
     from inventory.selectors import stock_mismatches
-    from tests.conftest import post_lines
+    from tests.support.documents import post_lines
 
     post("receipt", warehouse, [(product, 10)])
     big = post("shipment", warehouse, [(product, 5)])

@@ -2,8 +2,9 @@ import pytest
 
 from documents.services import document_post
 from inventory.exceptions import InsufficientStock, Shortage
-from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = pytest.mark.django_db
 

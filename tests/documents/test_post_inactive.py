@@ -11,7 +11,7 @@ from documents.models import Status
 from documents.services import LineInput, document_create, document_post
 from inventory.models import Quant
 from tests.concurrency import run_concurrently
-from tests.conftest import make_document, post
+from tests.support.documents import make_document, post
 from warehouses.models import Location, Warehouse
 from warehouses.services import location_create, location_update
 from wms.exceptions import InUse

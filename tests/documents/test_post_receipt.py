@@ -4,8 +4,9 @@ from documents.models import Status
 from documents.services import MAX_QUANTITY, document_post
 from inventory.exceptions import StockLimitExceeded
 from inventory.models import StockMovement
-from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = pytest.mark.django_db
 

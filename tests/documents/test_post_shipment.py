@@ -4,8 +4,9 @@ from documents.models import Document, Status
 from documents.services import document_post
 from inventory.exceptions import InsufficientStock, Shortage
 from inventory.models import StockMovement, WarehouseInventory
-from tests.conftest import make_document, post, stock, total
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock, total
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from documents.exceptions import EmptyDocument
 from documents.models import Document, PostingFailure
 from documents.services import document_delete, document_post
 from inventory.exceptions import InsufficientStock
-from tests.conftest import make_document, post
 from tests.factories import UserFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +78,19 @@ def test_inside_a_callers_transaction_the_failure_leaves_it_usable(warehouse, pr
     assert Document.objects.get(pk=document.pk).status == "posted"
 
 
-def test_prune_deletes_only_old_records(warehouse, product):
+def test_purge_deletes_only_old_records(warehouse, product):
     for _ in range(3):
         PostingFailure.objects.create(reason="insufficient_stock")
     old = timezone.now() - timezone.timedelta(days=91)
     PostingFailure.objects.filter(pk__in=PostingFailure.objects.values("pk")[:2]).update(
         created_at=old
     )
-    call_command("prune_posting_failures", "--days", "90")
+    call_command("purge_posting_failures", "--days", "90")
     assert PostingFailure.objects.count() == 1
+
+
+def test_the_former_command_name_still_purges(warehouse, product):
+    PostingFailure.objects.create(reason="invalid")
+    PostingFailure.objects.update(created_at=timezone.now() - timezone.timedelta(days=91))
+    call_command("prune_posting_failures")  # CronJobs deployed before the rename call it
+    assert not PostingFailure.objects.exists()

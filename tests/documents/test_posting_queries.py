@@ -23,8 +23,8 @@ from integrations.events import EVENT_TYPES
 from integrations.models import OutboxEvent
 from integrations.services import subscription_create
 from inventory.models import ReorderPoint
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 from warehouses.services import location_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -172,3 +172,30 @@ def test_reorder_point_events_cost_the_same_for_1_and_100_lines(crossing, wareho
     assert queries(lambda: document_cancel(document_id=one.pk)) == queries(
         lambda: document_cancel(document_id=hundred.pk)
     )
+
+
+def test_lines_in_packs_and_units_cost_what_plain_lines_cost(warehouse):
+    """Creating and posting 100 lines entered in cases or in kilograms costs the queries of 1."""
+    from inventory.models import Packaging
+
+    cased = ProductFactory.create_batch(51)
+    weighed = ProductFactory.create_batch(50, unit="kg", decimals=3)
+    Packaging.objects.bulk_create(Packaging(product=p, code="case", quantity=12) for p in cased)
+
+    def lines(products):
+        return [
+            LineInput(p.pk, packaging="case", packaging_quantity=2)
+            if p.decimals == 0
+            else LineInput(p.pk, unit_quantity="1.25")
+            for p in products
+        ]
+
+    def create(products):
+        return document_create(doc_type="receipt", warehouse_id=warehouse.pk, lines=lines(products))
+
+    created = {}
+    one_create = queries(lambda: created.setdefault(1, create(cased[:1])))
+    hundred_create = queries(lambda: created.setdefault(100, create(cased[1:] + weighed)))
+    assert one_create == hundred_create
+    assert queries(posting(created[1])) == queries(posting(created[100]))
+    assert sorted(set(created[100].movements.values_list("quantity", flat=True))) == [24, 1250]

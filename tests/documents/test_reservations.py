@@ -16,8 +16,9 @@ from documents.services import (
 from inventory.exceptions import InsufficientStock
 from inventory.models import Inventory, Quant, StockReservation, WarehouseInventory
 from inventory.selectors import stock_mismatches
-from tests.conftest import held, make_document, post, stock, total
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import held, stock, total
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

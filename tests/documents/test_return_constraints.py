@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from documents.services import LineInput, document_create, document_post
-from tests.conftest import postgres_only
 from tests.inventory.test_quant_constraints import refused as refused_row
+from tests.support.database import postgres_only
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from documents.services import (
     document_post,
     return_create,
 )
-from tests.conftest import post_lines
 from tests.documents.test_posting_queries import queries
 from tests.factories import ProductFactory
+from tests.support.documents import post_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

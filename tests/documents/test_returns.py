@@ -21,8 +21,9 @@ from documents.services import (
 )
 from inventory.models import StockMovement
 from inventory.selectors import stock_mismatches
-from tests.conftest import draft_return, held, make_document, post, post_lines, stock, total
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import draft_return, make_document, post, post_lines
+from tests.support.stock import held, stock, total
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
-from documents.roles import MANAGER, sync_roles
 from inventory.models import Product
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from warehouses.models import Warehouse
+from wms.roles import MANAGER, sync_roles
 
 pytestmark = pytest.mark.django_db
 

@@ -39,3 +39,16 @@ def test_the_demo_has_shelves_lots_and_a_reservation_to_show(clerk_api):
     lot = clerk_api.get("/api/v1/scan/", {"code": "(01)04006381333962(10)OM-0398"}).json()
     assert (lot["product"]["sku"], lot["lot"]) == ("SKU-2001", "OM-0398")
     assert Document.objects.filter(status=Status.RESERVED).count() == 2
+
+
+def test_the_demo_has_cases_a_pallet_and_a_weighed_product_to_scan(clerk_api):
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    def scanned(code):
+        body = clerk_api.get("/api/v1/scan/", {"code": code}).json()
+        return body["product"]["sku"], body["packaging"], body["quantity"]
+
+    assert scanned("14006381333914") == ("SKU-1002", "case", 25)
+    assert scanned("(02)24006381333911(37)2") == ("SKU-1002", "pallet", 2000)
+    assert scanned("(01)02000000000015(3103)001250") == ("SKU-3001", None, 1250)

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from integrations.models import Subscription
-from tests.conftest import api_client, user_with
 from tests.integrations.receiver import Receiver
 from tests.oauth2 import bearer, create_client
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from integrations.expiry import lots_expiring_announce
 from integrations.models import LotExpiryAnnouncement, OutboxEvent
 from inventory.models import Lot
 from tests.concurrency import run_concurrently
-from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory
 from tests.integrations.conftest import subscribe
 from tests.integrations.receiver import Receiver
 from tests.integrations.test_webhook_delivery import run_worker, verify
 from tests.inventory.test_quant_constraints import refused
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from documents.services import document_cancel, document_post, document_reserve,
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent
 from integrations.services import subscription_update
 from inventory.exceptions import InsufficientStock
-from tests.conftest import api_client, make_document, post, user_with
 from tests.factories import ProductFactory
 from tests.integrations.conftest import subscribe
+from tests.support.documents import make_document, post
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent
-from tests.conftest import post
 from tests.integrations.conftest import subscribe
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

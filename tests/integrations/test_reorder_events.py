@@ -15,11 +15,12 @@ from documents.services import (
 from integrations.models import OutboxEvent
 from inventory.models import ReorderPoint
 from tests.concurrency import run_concurrently
-from tests.conftest import api_client, make_document, post, user_with
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.integrations.conftest import subscribe
 from tests.integrations.receiver import Receiver
 from tests.integrations.test_webhook_delivery import run_worker, verify
+from tests.support.documents import make_document, post
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from documents.services import LineInput, document_cancel, document_post
 from integrations.models import OutboxEvent
-from tests.conftest import draft_return, post
 from tests.integrations.conftest import subscribe
+from tests.support.documents import draft_return, post
 
 pytestmark = pytest.mark.django_db
 

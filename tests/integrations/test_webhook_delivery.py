@@ -19,10 +19,10 @@ from integrations.delivery import claim, deliver, deliver_due
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent, Subscription
 from integrations.services import subscription_rotate_secret
 from tests.concurrency import run_concurrently
-from tests.conftest import post
 from tests.factories import ProductFactory
 from tests.integrations.conftest import subscribe
 from tests.integrations.receiver import Receiver
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from integrations.models import Delivery, DeliveryStatus
-from tests.conftest import post
 from tests.integrations.conftest import subscribe
 from tests.integrations.receiver import Receiver
+from tests.support.documents import post
 from tests.wms.helpers import PROJECT, project_env, url_of_test_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from integrations.models import Delivery
-from tests.conftest import post
 from tests.integrations.conftest import subscribe
 from tests.integrations.receiver import Receiver
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import Product
-from tests.conftest import post
 from tests.factories import ProductFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

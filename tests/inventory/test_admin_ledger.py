@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents.roles import CLERK
 from documents.services import document_cancel
-from tests.conftest import post, user_with
 from tests.factories import ProductFactory
+from tests.support.documents import post
+from tests.support.users import user_with
+from wms.roles import CLERK
 
 pytestmark = pytest.mark.django_db
 

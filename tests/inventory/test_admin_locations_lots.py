@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.services import LineInput, document_create, document_post
-from tests.factories import ProductFactory
+from inventory.models import Lot
+from tests.factories import NO_PACKAGINGS, ProductFactory
 from warehouses.models import Location
 from warehouses.services import location_create
 
@@ -102,6 +103,27 @@ def test_tracking_cannot_change_once_there_is_stock(manager_client, warehouse, p
             "price": "1.00",
             "tracking": "lot",
             "is_active": "on",
+            **NO_PACKAGINGS,
         },
     )
     assert "its tracking cannot change" in str(response.context["adminform"].form.errors)
+
+
+def test_the_admin_refuses_a_lot_for_an_untracked_product_as_the_api_does(
+    manager_client, manager_api
+):
+    plain, tracked = ProductFactory(tracking="none"), ProductFactory(tracking="serial")
+    add = reverse("admin:inventory_lot_add")
+    refused = manager_client.post(add, {"product": plain.pk, "code": "L1"})
+    assert refused.status_code == 200  # the form again, with the error
+    assert f"{plain.sku} is not tracked by lot." in refused.content.decode()
+    answer = manager_api.post("/api/v1/lots/", {"product": plain.pk, "code": "L1"}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["product"] == [f"{plain.sku} is not tracked by lot."]
+    assert not Lot.objects.filter(product=plain).exists()
+
+    made = manager_client.post(add, {"product": tracked.pk, "code": "S1"})
+    assert made.status_code == 302
+    assert Lot.objects.get(product=tracked, code="S1").is_serial  # copied from the tracking
+    again = manager_client.post(add, {"product": tracked.pk, "code": "S1"})
+    assert f"{tracked.sku} already has a lot S1." in again.content.decode()

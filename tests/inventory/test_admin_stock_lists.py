@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from documents.services import document_reserve
 from inventory.models import Inventory, StockMovement, WarehouseInventory
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 
 pytestmark = pytest.mark.django_db
 

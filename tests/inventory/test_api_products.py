@@ -3,8 +3,9 @@
 import pytest
 
 from inventory.models import Product
-from tests.conftest import api_client, make_document, post, user_with
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

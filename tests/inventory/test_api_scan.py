@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import post
 from tests.factories import ProductFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,7 @@ def test_a_location_barcode_names_the_location(clerk_api, shelf):
         "lot": None,
         "expires_on": None,
         "serial": None,
+        "packaging": None,
         "quantity": None,
     }
 

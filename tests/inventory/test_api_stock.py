@@ -3,8 +3,8 @@
 import pytest
 
 from inventory.models import StockMovement, WarehouseInventory
-from tests.conftest import post
 from tests.factories import ProductFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from inventory.models import Inventory, StockMovement, WarehouseInventory
-from tests.conftest import post
 from tests.factories import ProductFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -81,7 +81,7 @@ def test_any_wrong_row_saves_nothing_and_every_error_is_listed(tmp_path, capsys)
     assert errors == [
         "ERROR line 4 (BAD-1): price: Ensure this value is greater than or equal to 0.00.",
         "ERROR line 5 (BAD-2): name: This field cannot be blank. unit: 'crate' is not one of "
-        "pcs, box, pack, pallet, kg, l, m. price: Ensure that there are no more than 2 decimal "
+        "pcs, box, pack, pallet, kg, lb, l, m. price: Ensure that there are no more than 2 decimal "
         "places. is_active: 'maybe' is not a yes/no value (use true/false, yes/no or 1/0).",
         "ERROR line 6 (no sku): sku: This field cannot be blank.",
         "ERROR line 7 (GOOD-1): sku GOOD-1 appears again (first on line 2).",

@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from inventory.selectors import stock_mismatches
-from tests.conftest import post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from inventory.models import StockMovement
 from inventory.partitions import DEFAULT, TABLE, next_month, partition_name
-from tests.conftest import post
+from tests.support.documents import post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

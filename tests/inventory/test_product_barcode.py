@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 
 from inventory.models import Product
 from inventory.services import products_import
-from tests.factories import ProductFactory
+from tests.factories import NO_PACKAGINGS, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def test_the_admin_form_normalises_and_checks(manager_client):
         "price": "1.00",
         "tracking": "none",
         "is_active": "on",
+        **NO_PACKAGINGS,
     }
     response = manager_client.post("/admin/inventory/product/add/", {**data, "barcode": EAN13})
     assert response.status_code == 200

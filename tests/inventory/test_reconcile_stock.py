@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from inventory.models import Quant, WarehouseInventory
-from tests.conftest import post
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from inventory.models import ReorderPoint
-from tests.conftest import post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from documents.services import LineInput, document_cancel, document_create, docu
 from inventory.exceptions import InsufficientStock
 from inventory.models import StockMovement
 from inventory.selectors import quant_list, stock_as_of, stock_list
-from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.users import api_client, user_with
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.conftest import api_client, make_document, user_with
 from tests.factories import WarehouseFactory
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 from warehouses.models import Location, Warehouse
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from oauth2_provider.models import Application
 
-from tests.conftest import user_with
 from tests.oauth2 import request_token
+from tests.support.users import user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from documents.models import Document, PostingFailure, Status
 from inventory.models import StockMovement
-from tests.conftest import api_client, make_document, post, stock, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
+from tests.support.users import api_client, user_with
 from wms.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db

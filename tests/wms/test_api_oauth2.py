@@ -14,9 +14,10 @@ from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
 from documents.models import Status
-from tests.conftest import api_client, make_document, user_with
 from tests.oauth2 import FORM, basic, bearer, create_client, request_token
 from tests.ratelimit_windows import wait_for_a_fresh_window
+from tests.support.documents import make_document
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +238,7 @@ def test_the_schema_documents_both_schemes_and_each_operations_scope(client):
     assert schemes["tokenAuth"]["type"] == "apiKey"
     flow = schemes["oauth2"]["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/o/token/"
-    assert set(flow["scopes"]) == {"read", "write", "post", "introspection"}
+    assert set(flow["scopes"]) == {"read", "write", "post", "introspection", "audit"}
     scopes = {}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -251,3 +252,4 @@ def test_the_schema_documents_both_schemes_and_each_operations_scope(client):
     assert scopes["patch", "/api/v1/products/{id}/"] == ["write"]
     assert scopes["post", "/api/v1/documents/{id}/post/"] == ["post"]
     assert scopes["post", "/api/v1/documents/{id}/cancel/"] == ["post"]
+    assert scopes["get", "/api/v1/audit/"] == ["audit"]

@@ -3,8 +3,8 @@
 import pytest
 
 from documents.models import Document
-from tests.conftest import make_document, post
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.documents import make_document, post
 from wms.pagination import INVALID_CURSOR
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,22 @@ def test_an_empty_page_or_page_size_is_a_400(clerk_api, url):
     response = clerk_api.get(url)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_a_first_page_that_is_not_full_is_counted_without_a_count_query(clerk_api, warehouse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    products = ProductFactory.create_batch(3)
+    post("receipt", warehouse, [(p, 5) for p in products])
+    lookup = f"/api/v1/stock/?warehouse={warehouse.pk}&product={products[0].pk}"
+    with CaptureQueriesContext(connection) as queries:
+        one = clerk_api.get(lookup).json()
+    assert one["count"] == 1 and len(one["results"]) == 1 and one["next"] is None
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+
+    none = clerk_api.get(f"/api/v1/stock/?warehouse={warehouse.pk}&product=999999").json()
+    assert (none["count"], none["results"]) == (0, [])
+    full = clerk_api.get(f"/api/v1/stock/?warehouse={warehouse.pk}&page_size=2").json()
+    assert full["count"] == 3 and len(full["results"]) == 2
+    assert full["next"].endswith("page=2&page_size=2") or "page=2" in full["next"]

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from documents.services import LineInput, document_create
 from inventory.models import Lot
 from inventory.services import StockChange, stock_apply
-from tests.conftest import api_client, user_with
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.support.users import api_client, user_with
 
 pytestmark = pytest.mark.django_db
 

@@ -94,7 +94,13 @@ def test_compose_runs_postgres_redis_migrate_and_the_api():
 
 
 def cronjobs() -> list[dict]:
-    return [doc for path in K8S for doc in load_all(path) if doc["kind"] == "CronJob"]
+    """The housekeeping jobs (manage.py commands); the backup has its own test."""
+    return [
+        doc
+        for path in K8S
+        for doc in load_all(path)
+        if doc["kind"] == "CronJob" and doc["metadata"]["name"] != "wms-backup"
+    ]
 
 
 def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
@@ -129,7 +135,28 @@ def test_every_k8s_file_parses_and_has_a_kind():
         "Job",
         "CronJob",
         "PodDisruptionBudget",
+        "PersistentVolumeClaim",
     }
+
+
+def test_the_daily_backup_dumps_to_its_volume_with_the_apps_database_url():
+    job = k8s("CronJob", "wms-backup")
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (dump,) = pod["containers"]
+    assert dump["image"].startswith("postgres:")
+    script = dump["command"][-1]
+    assert "pg_dump --format=custom" in script and "pg_restore --list" in script
+    assert dump["env"] == [
+        {
+            "name": "DATABASE_URL",
+            "valueFrom": {"secretKeyRef": {"name": "wms-secrets", "key": "database-url"}},
+        }
+    ]
+    assert "database-url" in k8s("Secret")["stringData"]
+    (volume,) = pod["volumes"]
+    claim = k8s("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
+    assert dump["volumeMounts"] == [{"name": volume["name"], "mountPath": "/backups"}]
+    assert claim["metadata"]["name"] == "wms-backups"
 
 
 def test_deployment_matches_the_guide_and_the_project():

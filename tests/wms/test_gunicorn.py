@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from tests.wms.helpers import gunicorn, http, project_env, url_of_test_database
 from wms.tokens import api_token_create
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from documents.models import Document
 from inventory.models import Product
-from tests.conftest import make_document
 from tests.inventory.load_data import SMALL
+from tests.support.documents import make_document
 from warehouses.models import Warehouse
 from wms import admin_paging
 

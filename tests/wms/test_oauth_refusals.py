@@ -7,8 +7,8 @@ import pytest
 from oauth2_provider.models import Application
 from rest_framework.test import APIClient
 
-from tests.conftest import user_with
 from tests.oauth2 import FORM, basic, create_client, request_token
+from tests.support.users import user_with
 from wms.models import ClientScopes
 
 pytestmark = pytest.mark.django_db

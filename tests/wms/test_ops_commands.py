@@ -9,7 +9,7 @@ from django.db import connection
 
 from documents.services import document_post
 from inventory.exceptions import InsufficientStock
-from tests.conftest import make_document, post
+from tests.support.documents import make_document, post
 from tests.wms.helpers import project_env, run_manage
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.test import Client, override_settings
 
-from tests.conftest import make_document
+from tests.support.documents import make_document
 from wms.log import TEXT_DATE_FORMAT, TEXT_FORMAT, JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.conftest import ON_POSTGRES, clear_rate_limits
+from tests.support.cache import clear_rate_limits
+from tests.support.database import ON_POSTGRES
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")

@@ -12,7 +12,7 @@ from django.test import override_settings
 from psycopg_pool import ConnectionPool
 
 from documents.models import DocType
-from tests.conftest import make_document, post
+from tests.support.documents import make_document, post
 from tests.tcp_proxy import FreezableProxy
 from tests.wms.helpers import url_of_test_database
 from wms.backends.postgresql import base as backend

@@ -7,7 +7,7 @@ from django.db import transaction
 from documents.models import DocType, Document
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.barcodes import barcode_normalize
-from inventory.models import Product, ReorderPoint, Tracking
+from inventory.models import Packaging, Product, ReorderPoint, Tracking
 from warehouses.models import Location, Warehouse
 from warehouses.services import location_create
 
@@ -36,6 +36,14 @@ AISLES = [("A", 1), ("B", 2)]
 SHELVES = ("01", "02")
 # (warehouse, sku, minimum, target): the first is short after the demo documents.
 REORDER_POINTS = [("MAIN", "SKU-1001", 100, 150), ("EAST", "SKU-1002", 20, 60)]
+# Packs to scan: boxes come in cases of 25 and pallets of 40 cases (GTIN-14s with their own
+# indicator digits); cheese is counted in grams (kg to 3 decimals) and scans by net weight,
+# (01)02000000000015(3103)001250 being 1.250 kg.
+PACKAGINGS = [
+    ("SKU-1002", "case", "case of 25", 25, "14006381333914"),
+    ("SKU-1002", "pallet", "pallet of 40 cases", 1000, "24006381333911"),
+]
+WEIGHED = ("SKU-3001", "Gouda (by weight)", "kg", 3, "11.90", "2000000000015")
 REFERENCE = "DEMO-"
 
 
@@ -78,6 +86,7 @@ class Command(BaseCommand):
                 )[0]
                 for sku, name, unit, price, tracking, ean in TRACKED
             )
+            self._units_and_packs(products)
             shelves = {code: self._locations(w) for code, w in warehouses.items()}
             for code, sku, minimum, target in REORDER_POINTS:
                 ReorderPoint.objects.get_or_create(
@@ -166,6 +175,26 @@ class Command(BaseCommand):
                 )
                 document_reserve(document_id=document.pk)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _units_and_packs(self, products) -> None:
+        by_sku = {p.sku: p for p in products}
+        for sku, code, name, quantity, gtin in PACKAGINGS:
+            Packaging.objects.get_or_create(
+                product=by_sku[sku],
+                code=code,
+                defaults={"name": name, "quantity": quantity, "barcode": gtin},
+            )
+        sku, name, unit, decimals, price, ean = WEIGHED
+        Product.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "decimals": decimals,
+                "price": Decimal(price),
+                "barcode": barcode_normalize(ean),
+            },
+        )
 
     def _locations(self, warehouse) -> list[Location]:
         """The warehouse's shelves (A/01, A/02, B/01, B/02), made if missing."""

@@ -240,11 +240,14 @@
             row.classList.add('scan-last');
             counted.add(row);
             lastRow = row;
-            const extra = [scan.lot && `lot ${scan.lot}`, scan.expires_on && `expires ${scan.expires_on}`,
+            const extra = [scan.packaging && `${scan.packaging}: +${scan.quantity}`,
+                scan.lot && `lot ${scan.lot}`, scan.expires_on && `expires ${scan.expires_on}`,
                 scan.serial && `serial ${scan.serial}`, here.from && `at ${here.from.path}`,
                 docType() === 'transfer' && here.to && `to ${here.to.path}`,
             ].filter(Boolean).join(', ');
-            say(`${scan.product.sku} — ${scan.product.name}: ${quantityInput(row).value} ` +
+            const shown = window.wmsQuantities.format(quantityInput(row).value,
+                scan.product.decimals);
+            say(`${scan.product.sku} — ${scan.product.name}: ${shown} ` +
                 `${scan.product.unit_display}${extra ? ` (${extra})` : ''}`, true);
             if (scan.product.tracking !== 'none' && !lot && needsLot()) {
                 say(`${scan.product.sku} is tracked by ${scan.product.tracking}: scan its GS1 ` +

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from integrations.models import Delivery, DeliveryStatus, OutboxEvent
+from wms.db import delete_in_batches
 
 BATCH = 5_000
 
@@ -25,8 +26,5 @@ class Command(BaseCommand):
         done = OutboxEvent.objects.filter(
             created_at__lt=timezone.now() - timedelta(days=days)
         ).exclude(Exists(pending))
-        deleted = 0
-        while batch := list(done.order_by("id").values_list("id", flat=True)[:BATCH]):
-            OutboxEvent.objects.filter(id__in=batch).delete()
-            deleted += len(batch)
+        deleted = delete_in_batches(done, batch=BATCH)
         self.stdout.write(f"Deleted {deleted} webhook event(s) older than {days} days.")

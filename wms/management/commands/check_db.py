@@ -44,6 +44,7 @@ class Command(BaseCommand):
                     self._postgres_details(cursor, connection)
         except DatabaseError as exc:
             self.stderr.write(f"  UNREACHABLE: {str(exc).strip()}")
+            self._explain_tls(str(exc), connection.settings_dict.get("OPTIONS", {}))
             return False
         return True
 
@@ -57,6 +58,26 @@ class Command(BaseCommand):
                 "run `manage.py ledger_partitions` and see docs/operations.md."
             )
 
+    def _explain_tls(self, error: str, options: dict) -> None:
+        """A refused server certificate is a configuration problem, not an outage: say so."""
+        lowered = error.lower()
+        if "does not match host name" in lowered:
+            why = (
+                "the server's certificate is not for the host name in DATABASE_URL: connect by "
+                "the name the certificate was issued for (hostaddr= may give the address)"
+            )
+        elif "certificate verify failed" in lowered or "root certificate file" in lowered:
+            why = (
+                "the server's certificate is not signed by the CA in DB_SSLROOTCERT "
+                f"({options.get('sslrootcert', 'unset')})"
+            )
+        else:
+            return
+        self.stderr.write(
+            f"  REFUSED: TLS (sslmode={options.get('sslmode', 'prefer')}): {why}. "
+            "Not starting against a server whose identity cannot be verified."
+        )
+
     def _postgres_details(self, cursor, connection):
         out = self.stdout.write
         for setting in ("statement_timeout", "lock_timeout"):
@@ -65,6 +86,9 @@ class Command(BaseCommand):
         params = connection.connection.info.get_parameters()
         out(f"  connect_timeout = {params.get('connect_timeout', 'unset')} s")
         out(f"  sslmode = {params.get('sslmode', 'default (prefer)')}")
+        cursor.execute("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        row = cursor.fetchone()
+        out(f"  TLS in use: {f'yes, {row[1]}' if row and row[0] else 'no'}")
         self._ledger_default(cursor)
         cursor.execute("SHOW max_connections")
         max_connections = int(cursor.fetchone()[0])

@@ -5,7 +5,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
 from wms.models import ClientScopes
-from wms.oauth import API_SCOPES, SCOPES
+from wms.oauth import DEFAULT_SCOPES, SCOPES
 
 
 class Command(BaseCommand):
@@ -19,8 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="The user whose permissions it has.")
         parser.add_argument(
             "--scopes",
-            default=",".join(API_SCOPES),
-            help=f"Comma separated, of {', '.join(SCOPES)} (default: {','.join(API_SCOPES)}).",
+            default=",".join(DEFAULT_SCOPES),
+            help=(
+                f"Comma separated, of {', '.join(SCOPES)} "
+                f"(default: {','.join(DEFAULT_SCOPES)}; introspection and audit only when asked)."
+            ),
         )
 
     def handle(self, *args, name, user, scopes, **options):

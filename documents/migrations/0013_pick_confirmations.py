@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0011_returns'),
+        ('documents', '0012_line_packaging'),
         ('inventory', '0008_stock_reservations'),
         ('warehouses', '0002_locations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,9 +1,12 @@
+"""Posting what cannot be posted (posted, cancelled, empty, unknown) is refused, moving nothing."""
+
 import pytest
 
 from documents.exceptions import DocumentStateError, EmptyDocument
 from documents.models import Document, Status
 from documents.services import document_cancel, document_post
-from tests.conftest import make_document, post, stock
+from tests.support.documents import make_document, post
+from tests.support.stock import stock
 
 pytestmark = pytest.mark.django_db
 

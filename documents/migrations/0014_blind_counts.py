@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0012_pick_confirmations'),
+        ('documents', '0013_pick_confirmations'),
         ('warehouses', '0002_locations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from tests.conftest import make_document, post, user_with
 from tests.documents.admin_helpers import CHANGELIST_URL, change_url
 from tests.factories import ProductFactory
+from tests.support.documents import make_document, post
+from tests.support.users import user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_documents_are_found_by_the_exact_sku_of_a_line(clerk_client, warehouse)
 
 
 def test_users_are_named_not_linked_on_a_document(clerk_client, clerk, warehouse, product):
-    from documents.roles import CLERK
+    from wms.roles import CLERK
 
     poster = user_with(groups=[CLERK], username="pete", first_name="Pete", last_name="Post")
     receipt = post("receipt", warehouse, [(product, 1)], user=poster)

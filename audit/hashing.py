@@ -1,0 +1,42 @@
+"""Content hashes and the chain that links sealed rows, the same on every database.
+
+A row's content hash covers what it says (time, action, model, object, actor, via, request id,
+changes). On PostgreSQL it is computed by the database (audit_content_hash, audit.postgres), on
+SQLite here; each database recomputes its own kind when verifying. The chain hash of a sealed row
+covers the previous row's chain hash, its own sequence number, id and content hash, so removing,
+reordering or editing a sealed row breaks every link after it.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+GENESIS = "0" * 64
+SEPARATOR = "\x1f"
+
+
+def normalised(changes: dict) -> dict:
+    """``changes`` as it reads back from a JSON column: dates and decimals as strings."""
+    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+
+
+def content_hash(event) -> str:
+    """The SQLite kind: canonical JSON for the changes."""
+    fields = (
+        event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"),
+        event.action,
+        event.model,
+        event.object_id,
+        event.actor,
+        event.via,
+        event.request_id,
+        json.dumps(event.changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+    )
+    return hashlib.sha256(SEPARATOR.join(fields).encode()).hexdigest()
+
+
+def chain_hash(previous: str, seal_seq: int, event_id: int, content: str) -> str:
+    text = SEPARATOR.join((previous, str(seal_seq), str(event_id), content))
+    return hashlib.sha256(text.encode()).hexdigest()
