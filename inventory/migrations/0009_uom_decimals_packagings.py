@@ -93,7 +93,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0011_trigram_search'),
+        ('inventory', '0008_stock_reservations'),
     ]
 
     operations = [
