@@ -12,16 +12,11 @@ from documents.models import DocType, Document, PickList, Status
 from documents.selectors import document_get, document_list
 from documents.serializers import (
     CancelSerializer,
-    CountStartSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
     DocumentUpdateSerializer,
-    PickListCreateSerializer,
-    PickListSerializer,
     PostedDocumentSerializer,
     PostSerializer,
-    ReplenishedSerializer,
-    ReplenishSerializer,
     ReserveSerializer,
     ReturnableAnswerSerializer,
 )
@@ -37,6 +32,13 @@ from documents.services import (
     pick_list_create,
     replenish,
     returnable_lines,
+)
+from documents.task_serializers import (
+    CountStartSerializer,
+    PickListCreateSerializer,
+    PickListSerializer,
+    ReplenishedSerializer,
+    ReplenishSerializer,
 )
 from wms.api_errors import responses
 from wms.filters import DateTimeFilter, FilterSet, IdFilter, TextFilter

@@ -21,7 +21,6 @@ def plan_documents(cursor, sizes: Sizes, base: dict, start: datetime) -> None:
     """lg_doc: every document to write, its id in time order, type, status and warehouse."""
     span = timedelta(days=sizes.days)
     step = span / sizes.rows
-    chunks = sizes.quants // sizes.lines  # documents per round
     neg_type = (
         "CASE WHEN {d} % 20 = 18 THEN 'adjustment' WHEN {d} % 20 = 19 THEN 'count' "
         "ELSE 'shipment' END"
@@ -35,9 +34,6 @@ def plan_documents(cursor, sizes: Sizes, base: dict, start: datetime) -> None:
                    {lit(start)} + d * {sizes.lines} * {seconds(step)} AS t,
                    CASE WHEN (d * {sizes.lines} / {sizes.quants}) % 2 = 1
                         THEN {neg_type.format(d="d")}
-                        WHEN d % 20 = 7 AND d >= 2 * {chunks}
-                             AND {neg_type.format(d=f"(d - {chunks})")} = 'shipment'
-                        THEN 'return'
                         WHEN d % 20 = 15 THEN 'adjustment' WHEN d % 20 = 16 THEN 'count'
                         ELSE 'receipt' END AS doc_type
             FROM generate_series(0, {sizes.posted} - 1) d),
@@ -60,7 +56,6 @@ def plan_documents(cursor, sizes: Sizes, base: dict, start: datetime) -> None:
 
 
 def write_documents(cursor, sizes: Sizes) -> None:
-    chunks = sizes.quants // sizes.lines
     cursor.execute(
         f"""
         INSERT INTO documents (id, number, doc_type, status, warehouse_id, reference, note,
@@ -72,10 +67,9 @@ def write_documents(cursor, sizes: Sizes) -> None:
                CASE WHEN d.status = 'posted' THEN d.t END,
                CASE WHEN d.status = 'cancelled' THEN d.t + interval '1 hour' END, '',
                CASE WHEN d.doc_type = 'transfer' THEN dest.id END,
-               CASE WHEN d.doc_type = 'return' THEN o.id END
+               NULL
         FROM lg_doc d JOIN lg_wh w ON w.w = d.w
         JOIN lg_wh dest ON dest.w = (d.w + 1) % {sizes.warehouses}
-        LEFT JOIN lg_doc o ON d.doc_type = 'return' AND o.kind = 0 AND o.idx = d.idx - {chunks}
         ORDER BY d.id
         """
     )

@@ -1,6 +1,6 @@
 """Converting a populated ledger between a plain table and the monthly partitioned one.
 
-Used by migration 0009 both ways. The conversion builds the new table beside the old one and
+Used by migration 0010 both ways. The conversion builds the new table beside the old one and
 swaps names at the end, in the migration's one transaction:
 
 1. ``LOCK stock_movements IN SHARE MODE``: reads go on, postings wait (they queue on the lock,

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0011_returns'),
-        ('inventory', '0012_uom_decimals_packagings'),
+        ('inventory', '0009_uom_decimals_packagings'),
         ('warehouses', '0002_locations'),
     ]
 

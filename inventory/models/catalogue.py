@@ -54,16 +54,23 @@ class Product(models.Model):
         default=Tracking.NONE,
         help_text="lot: every unit belongs to a lot; serial: a lot of at most one unit.",
     )
+    # Database defaults too, so that rows written in SQL (the load generator, imports by hand)
+    # count whole units and take no pack rule unless they say so.
     decimals = models.SmallIntegerField(
         default=0,
+        db_default=0,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_DECIMALS)],
         help_text="Stock counts steps of 10^-decimals of the unit: kg with 3 counts grams.",
     )
     receive_whole_packs = models.BooleanField(
-        default=False, help_text="Receipts must be whole packs of a packaging that may receive."
+        default=False,
+        db_default=False,
+        help_text="Receipts must be whole packs of a packaging that may receive.",
     )
     ship_whole_packs = models.BooleanField(
-        default=False, help_text="Shipments must be whole packs of a packaging that may ship."
+        default=False,
+        db_default=False,
+        help_text="Shipments must be whole packs of a packaging that may ship.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -125,6 +125,7 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
         "INSERT INTO stock_movements (d",  # the ledger, balance_after included
         "SELECT webhook_subscriptions.i",  # who listens (the outbox is written if anyone)
         "RELEASE SAVEPOINT",
+        "SELECT document_lines.id AS id",  # how lines were entered: decimals, packaging
         "UPDATE idempotency_keys SET re",  # the response kept for a retry
         "RELEASE SAVEPOINT",  # COMMIT in production
     ]

@@ -1,4 +1,4 @@
-"""Migration 0009 converts a populated ledger to the partitioned table and back, keeping every
+"""Migration 0010 converts a populated ledger to the partitioned table and back, keeping every
 row, id, name and rule; postings go on afterwards with ids continuing."""
 
 import pytest
@@ -61,7 +61,7 @@ def test_a_populated_ledger_is_converted_both_ways():
             [("stock_movements_append_only",)],
         )
 
-        migrate(("inventory", "0008_stock_reservations"))
+        migrate(("inventory", "0009_uom_decimals_packagings"))
         plain = shape()
         assert plain[:3] == ("r", "PRIMARY KEY (id)", [("stock_movements_append_only",)])
         assert (plain[3], plain[4]) == (partitioned[3], partitioned[4])

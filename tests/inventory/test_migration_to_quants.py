@@ -20,9 +20,10 @@ BEFORE = [
 ]
 AFTER = [
     ("warehouses", "0002_locations"),
-    # Later than the change itself: reconcile_stock reads the ledger closings (0010).
-    ("inventory", "0010_ledger_closings"),
-    ("documents", "0010_pick_lists"),
+    # Later than the change itself: reconcile_stock reads the ledger closings (0011) and
+    # checks returns against their shipments (documents 0011).
+    ("inventory", "0011_ledger_closings"),
+    ("documents", "0011_returns"),
 ]
 
 

@@ -12,7 +12,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from documents.models import Document, PickList
 from integrations.models import Subscription
-from inventory.models import Lot, Product, ReorderPoint
+from inventory.models import Lot, Packaging, Product, ReorderPoint
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.support.documents import make_document
 from tests.support.users import api_client, user_with
@@ -117,6 +117,8 @@ def _cases(world):
         product=p, warehouse=world["other"], min_quantity=1, target_quantity=5
     )
     hook = Subscription.objects.create(url="http://127.0.0.1:9/x", events=["document.posted"])
+    pack = Packaging.objects.create(product=p, code="inner", name="Inner", quantity=6)
+    pack_body = {"product": p.pk, "code": "case", "name": "Case", "quantity": 12}
     product_body = {"sku": "MA-1", "name": "n"}
     doc_body = {"doc_type": "receipt", "warehouse": w.pk, "lines": [line]}
     return [
@@ -193,6 +195,11 @@ def _cases(world):
             {"url": hook.url, "events": hook.events},
             hook,
         ),
+        ("post", "/api/v1/packagings/", Packaging, pack_body, None),
+        ("patch", "/api/v1/packagings/{id}/", Packaging, {"name": "Inner pack"}, pack),
+        ("put", "/api/v1/packagings/{id}/", Packaging, {**pack_body, "code": "inner"}, pack),
+        ("post", "/api/v1/documents/start-count/", Document, {"warehouse": w.pk}, None),
+        ("post", "/api/v1/documents/replenish/", Document, {"points": [point.pk]}, None),
         ("post", "/api/v1/webhooks/{id}/rotate-secret/", Subscription, {}, None),
         ("post", "/api/v1/webhooks/{id}/test/", Subscription, {}, None),
     ]

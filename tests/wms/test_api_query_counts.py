@@ -69,6 +69,8 @@ def test_queries_do_not_grow_with_the_page(name):
     make_rows(99)
     large, rows = queries(client, url)
     assert rows == 100
-    assert large == small
+    # The same statements for 1 row and for 100, but the count: a first page that is not full
+    # is its own count (wms.pagination), a full one asks for it.
+    assert large - small in (0, 1)
     # Token, the user's two permission sets, then the page (and a count, or the lines).
     assert small <= 6

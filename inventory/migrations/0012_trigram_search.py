@@ -34,7 +34,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0010_ledger_closings"),
+        ("inventory", "0011_ledger_closings"),
         ("documents", "0011_returns"),
     ]
 

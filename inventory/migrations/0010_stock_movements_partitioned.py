@@ -25,6 +25,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0008_stock_reservations")]
+    dependencies = [("inventory", "0009_uom_decimals_packagings")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -93,7 +93,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0011_trigram_search'),
+        ('inventory', '0008_stock_reservations'),
     ]
 
     operations = [
@@ -121,17 +121,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='decimals',
-            field=models.SmallIntegerField(default=0, help_text='Stock counts steps of 10^-decimals of the unit: kg with 3 counts grams.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)]),
+            field=models.SmallIntegerField(db_default=0, default=0, help_text='Stock counts steps of 10^-decimals of the unit: kg with 3 counts grams.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)]),
         ),
         migrations.AddField(
             model_name='product',
             name='receive_whole_packs',
-            field=models.BooleanField(default=False, help_text='Receipts must be whole packs of a packaging that may receive.'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Receipts must be whole packs of a packaging that may receive.'),
         ),
         migrations.AddField(
             model_name='product',
             name='ship_whole_packs',
-            field=models.BooleanField(default=False, help_text='Shipments must be whole packs of a packaging that may ship.'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Shipments must be whole packs of a packaging that may ship.'),
         ),
         migrations.AlterField(
             model_name='product',

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0009_stock_movements_partitioned'),
+        ('inventory', '0010_stock_movements_partitioned'),
         ('warehouses', '0002_locations'),
     ]
 
