@@ -19,10 +19,17 @@ class ModelBackendOneQuery(ModelBackend):
             if user_obj.is_superuser:
                 rows = Permission.objects.values_list(*fields)
             else:
+                # Unordered halves: Permission's default ordering would put an ORDER BY in
+                # each, which SQLite refuses inside a UNION.
                 rows = (
                     Permission.objects.filter(user=user_obj)
+                    .order_by()
                     .values_list(*fields)
-                    .union(Permission.objects.filter(group__user=user_obj).values_list(*fields))
+                    .union(
+                        Permission.objects.filter(group__user=user_obj)
+                        .order_by()
+                        .values_list(*fields)
+                    )
                 )
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
         return user_obj._perm_cache
