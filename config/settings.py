@@ -267,6 +267,12 @@ INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "wms.admin_apps.W
 # Login attempts allowed per client address and, separately, per username: one limit shared by
 # the admin and /api/auth/login/ (wms.login).
 ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")
+# The phone's pick flow: when its last task is confirmed, post the pick list's documents with
+# what was picked (on), or leave them reserved for a supervisor to check and post (off).
+PICK_FLOW_POSTS = env.bool("PICK_FLOW_POSTS", default=True)
+# A line quantity above this asks for a second "yes" before the document form saves or posts
+# it (one limit for every product: a slip of a scanner is implausible for all of them).
+QUANTITY_CONFIRM_ABOVE = env.int("QUANTITY_CONFIRM_ABOVE", default=10_000)
 
 # --- Integrator API: REST framework, tokens, filters, pagination, errors, OpenAPI -------------
 import ipaddress  # noqa: E402

@@ -59,6 +59,20 @@ class ShipmentHasReturns(DomainError):
         return {"returns": self.returns}
 
 
+class TaskAlreadyConfirmed(DomainError):
+    """Another confirmation of the same pick task came first (a second picker on the list)."""
+
+    code = "task_already_confirmed"
+
+    def __init__(self, message: str, *, quantity: int, confirmed_by: str):
+        super().__init__(message)
+        self.quantity = quantity
+        self.confirmed_by = confirmed_by
+
+    def details(self) -> dict:
+        return {"quantity": self.quantity, "confirmed_by": self.confirmed_by}
+
+
 class InactiveInPosting(DomainError):
     """A posting names a warehouse, product or location that has been deactivated since the
     draft was made. ``inactive``: one {"kind", "id", "name"} per such row."""

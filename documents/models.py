@@ -76,6 +76,8 @@ class Document(models.Model):
     )
     reference = models.CharField(max_length=100, blank=True, db_index=True)
     note = models.TextField(blank=True)
+    # A blind count: its counters never see a book quantity, on screen or on paper.
+    blind = models.BooleanField(default=False, db_default=False)  # raw inserts too
     # Indexed through ix_documents_created_by_created_at, which leads with this column.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,6 +128,10 @@ class Document(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(doc_type__in=DocType.values), name="check_documents_doc_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(blind=False) | Q(doc_type="count"),
+                name="check_documents_blind_only_counts",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="check_documents_status_valid"
@@ -297,3 +303,50 @@ class PickList(models.Model):
     def number(self) -> str:
         """What the paper prints and its barcode carries, in the documents' style."""
         return numbered("PCK", self.pk)
+
+
+class PickConfirmation(models.Model):
+    """What a picker confirmed for one task of a pick list (a location, product and lot): how
+    many were picked and, when fewer than the task asked, why. Written once per task; the
+    phone's request id makes a repeated request (a reload, a lost answer) the same row."""
+
+    pick_list = models.ForeignKey(PickList, on_delete=models.CASCADE, related_name="confirmations")
+    # "<location id>-<product id>-<lot id or 0>": one non-null key per task, so the constraint
+    # below is the same on PostgreSQL and SQLite (a nullable lot would not be).
+    task = models.CharField(max_length=64)
+    location = models.ForeignKey("warehouses.Location", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(
+        "inventory.Lot", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    quantity = models.BigIntegerField()
+    asked = models.BigIntegerField()
+    reason = models.CharField(max_length=200, blank=True)
+    request_id = models.UUIDField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "pick_confirmations"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pick_list", "task"], name="uq_pick_confirmations_task"
+            ),
+            models.UniqueConstraint(fields=["request_id"], name="uq_pick_confirmations_request"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0) & Q(quantity__lte=F("asked")),
+                name="check_pick_confirmations_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity=F("asked")) | ~Q(reason=""),
+                name="check_pick_confirmations_short_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.quantity} of {self.asked} for task {self.task} of pick list {self.pick_list_id}"
+        )

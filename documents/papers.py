@@ -9,7 +9,7 @@ from documents.models import DocType, Document, Status
 from documents.selectors import lines_with_book, lines_with_count_result
 from inventory.barcodes import barcode_svg
 from inventory.quantities import quantity_in_packs
-from inventory.selectors import packs_of
+from inventory.selectors import line_moves, packs_of
 
 TITLES = {
     DocType.RECEIPT: "Goods received",
@@ -35,25 +35,55 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
         lines = lines_with_book(lines)  # the quant's quantity today
     else:
         lines = lines.select_related("product")
-    blind = is_count and request.GET.get("blind") == "1"
+    # A blind count's papers never show the book (nor the difference, which would tell it).
+    blind = is_count and (document.blind or request.GET.get("blind") == "1")
+    moved = document.status == Status.POSTED and not is_count
+    moves = line_moves(document_id=document.pk) if moved else {}
+    signed = document.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
     lines = list(lines)
     packs = packs_of(
         {line.product_id for line in lines}, shipping=document.doc_type == DocType.SHIPMENT
     )
-    rows = [
-        {
+
+    def in_packs(line, quantity):
+        product = line.product
+        return quantity_in_packs(
+            abs(quantity), product.decimals, product.unit, packs.get(line.product_id)
+        )
+
+    rows = []
+    for line in lines:
+        row = {
             "line": line,
-            "packs": quantity_in_packs(
-                line.quantity,
-                line.product.decimals,
-                line.product.unit,
-                packs.get(line.product_id),
-            ),
             "code": barcode_svg(line.product.barcode or line.product.sku, text=False),
             "book": None if blind or not is_count else line.book,
+            "ordered": line.quantity,
         }
-        for line in lines
-    ]
+        if not moved:
+            rows.append(
+                row
+                | {
+                    "quantity": line.quantity,
+                    "lot": line.lot,
+                    "packs": in_packs(line, line.quantity),
+                }
+            )
+            continue
+        # A posted paper prints what the ledger moved, one row per lot and shelf; a line that
+        # moved nothing (a pick found none) prints 0.
+        for n, move in enumerate(moves.get(line.pk) or [None]):
+            quantity = move.quantity if move else 0
+            rows.append(
+                row
+                | {
+                    "quantity": f"{quantity:+d}" if signed else abs(quantity),
+                    "lot_code": move.lot if move else "",
+                    "expires_on": move.expires_on if move else None,
+                    "location": move.location if move else "",
+                    "first": n == 0,
+                    "packs": in_packs(line, quantity),
+                }
+            )
     return TemplateResponse(
         request,
         "admin/documents/document/paper.html",
@@ -67,5 +97,6 @@ def document_paper(request, document: Document, *, context: dict) -> TemplateRes
             "is_count": is_count,
             "posted_count": posted_count,
             "blind": blind,
+            "moved": moved,
         },
     )

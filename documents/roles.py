@@ -20,7 +20,7 @@ _DRAFTS = [
 
 ROLE_PERMISSIONS = {
     # Receives, ships and moves goods; corrections, returns and cancelling are left to a
-    # manager (a clerk may draft them).
+    # manager (a clerk drafts returns, and the admin tells them a manager posts them).
     CLERK: [*_VIEW, *_DRAFTS, "documents.post_document"],
     MANAGER: [
         *_VIEW,

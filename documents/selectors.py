@@ -145,6 +145,12 @@ def pick_tasks(*, pick_list_id: int) -> list[dict]:
     return ledger.reserved_tasks(documents=_picked(pick_list_id))
 
 
+def pick_reservations(*, pick_list_id: int) -> list[tuple[int, int, int, int, int | None, int]]:
+    """(document id, line id, location id, product id, lot id, quantity) of every reservation
+    of a pick list's documents, oldest document first. One query."""
+    return ledger.reservation_rows(documents=_picked(pick_list_id))
+
+
 def pick_task_documents(*, pick_list_id: int) -> dict[tuple, list[tuple[int, str, int]]]:
     """{(location id, product id, lot id): [(document id, number, quantity), ...]}: which of a
     pick list's documents each of its tasks serves, and how much of it. One query."""

@@ -1,5 +1,6 @@
 """The documents screen. Every write goes through documents.services, as in the API."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import construct_change_message
 from django.contrib.admin.views.main import ChangeList
@@ -20,7 +21,7 @@ from documents.admin.forms import DocumentForm, LineFormSet, LineInline
 from documents.admin.picking import PickingMixin
 from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
 from documents.admin.transitions import DocumentActionForm, DocumentTransitionsMixin
-from documents.models import DocType, Document, DocumentLine
+from documents.models import DocType, Document, DocumentLine, Status
 from documents.selectors import (
     document_movements,
 )
@@ -139,8 +140,11 @@ class DocumentAdmin(
     class Media:
         js = (
             "admin/js/jquery.init.js",
+            "documents/scan_feedback.js",
             "documents/quantities.js",
             "documents/scan_entry.js",
+            "documents/scan_guard.js",
+            "documents/post_confirm.js",
             "documents/document_form.js",
             "documents/responsive.js",
         )
@@ -191,10 +195,13 @@ class DocumentAdmin(
 
     @admin.display(description="quants moved")
     def moved(self, document):
-        """Each ledger row of the document: which line moved what out of or into which quant."""
+        """Each ledger row of the document: which line moved what out of or into which quant.
+        Lines are numbered as the page lists them (1, 2, ...), not by their database ids."""
+        order = document.lines.order_by("pk").values_list("pk", flat=True)
+        position = {pk: n for n, pk in enumerate(order, start=1)}
         rows = [
             (
-                m.document_line_id,
+                position.get(m.document_line_id, "?"),
                 m.product.sku,
                 change_link("warehouses_location", m.location_id, m.location.full_path),
                 m.lot.code if m.lot else "—",
@@ -327,5 +334,11 @@ class DocumentAdmin(
         context["can_cancel"] = "cancel" in offered
         context["scan_entry"] = obj is None or (
             "edit" in offered and self.has_change_permission(request, obj)
+        )
+        context["quantity_limit"] = settings.QUANTITY_CONFIRM_ABOVE
+        # Said on the page rather than found out: who may post what this user cannot.
+        may_post = bool(obj and user_can_post(request.user, obj.doc_type))
+        context["posted_by_manager"] = bool(
+            obj and not may_post and obj.status in (Status.DRAFT, Status.RESERVED)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

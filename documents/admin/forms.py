@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils.html import format_html_join
 
 from documents.admin.common import _without_related_links
 from documents.admin.picking import shipped_input
@@ -23,6 +24,7 @@ from documents.services import (
 )
 from inventory.models import Product
 from inventory.quantities import steps_format
+from inventory.selectors import line_moves
 
 
 class DocumentForm(forms.ModelForm):
@@ -232,7 +234,7 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped")
+    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "line_moved")
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
@@ -261,6 +263,12 @@ class LineInline(admin.TabularInline):
                 self.typed = request.GET.dict()
                 shipped = ("shipped",) if may_post else ()
                 return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
+            if obj.status == Status.POSTED:
+                # What the ledger says left or arrived, lot and shelf: a short pick shipped
+                # less than the line's ordered quantity.
+                self.moves = line_moves(document_id=obj.pk)
+                self.signed = obj.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
+                return ("product", "quantity", "line_moved", "unit", *where)
             return ("product", "quantity", "unit", *where)
         if obj.doc_type == DocType.COUNT:
             # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
@@ -277,6 +285,32 @@ class LineInline(admin.TabularInline):
     @admin.display(description="difference")
     def difference(self, line):
         return f"{line.difference:+d}" if line.difference else "0"
+
+    @admin.display(description="expires on")
+    def expires_on(self, line):
+        # Shown when the line is read-only (posted): the expiry its lot has; a draft's form
+        # has its own field of that name.
+        return line.lot.expires_on if line.lot_id and line.lot.expires_on else "—"
+
+    @admin.display(description="moved")
+    def line_moved(self, line):
+        moves = self.moves.get(line.pk, [])
+        if not moves:
+            return "0"
+        return format_html_join(
+            "",
+            '<div class="move"><b>{}</b> {}{}</div>',
+            (
+                (
+                    f"{m.quantity:+d}" if self.signed else abs(m.quantity),
+                    m.location,
+                    f" · lot {m.lot}" + (f" (expires {m.expires_on})" if m.expires_on else "")
+                    if m.lot
+                    else "",
+                )
+                for m in moves
+            ),
+        )
 
     @admin.display(description="reserved")
     def reserved(self, line):

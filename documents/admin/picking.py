@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from documents.admin.pick_phone import PickPhoneMixin
 from documents.models import Document, PickList, Status
 from documents.selectors import (
     lines_with_reserved,
@@ -135,10 +136,17 @@ class PickingMixin:
 
 
 @admin.register(PickList)
-class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Pick lists as made; each one's paper is its "Print" link."""
 
-    list_display = ("name", "document_links", "created_by_name", "created_at", "print_link")
+    list_display = (
+        "name",
+        "document_links",
+        "created_by_name",
+        "created_at",
+        "print_link",
+        "phone_link",
+    )
     list_display_links = ("name",)
     list_select_related = ("created_by",)
     fields = ("document_links", "created_by_name", "created_at", "print_link")
@@ -180,6 +188,13 @@ class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             reverse("admin:documents_picklist_print", args=[pick_list.pk]),
         )
 
+    @admin.display(description="phone")
+    def phone_link(self, pick_list):
+        return format_html(
+            '<a href="{}" class="pick-on-phone">Pick on a phone</a>',
+            reverse("admin:documents_picklist_phone", args=[pick_list.pk]),
+        )
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -187,6 +202,7 @@ class PickListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path(
                 "<int:pick_list_id>/print/", view(self.print_view), name="documents_picklist_print"
             ),
+            *self.phone_urls(),
             *super().get_urls(),
         ]
 

@@ -28,6 +28,14 @@ SHORT_SHOWN = 500
 
 
 class StartCountForm(forms.Form):
+    # Blind first and the location last: a scanned location ends with Enter, which submits,
+    # so whatever is to be chosen must be chosen before the scan.
+    blind = forms.BooleanField(
+        required=False,
+        label="Blind count",
+        help_text="The counters see no book quantity: every line starts at 0 and the count "
+        "sheets print without the book column; the count remembers it.",
+    )
     warehouse = forms.ModelChoiceField(
         Warehouse.objects.filter(is_active=True).order_by("code"),
         required=False,
@@ -38,12 +46,6 @@ class StartCountForm(forms.Form):
         required=False,
         help_text="…or a location and everything below it: its path (MAIN/A) or barcode, "
         "typed or scanned.",
-    )
-    blind = forms.BooleanField(
-        required=False,
-        label="Blind count",
-        help_text="The counters see no book quantity: every line starts at 0 and the count "
-        "sheet prints without the book column.",
     )
 
     def clean(self):
@@ -61,7 +63,9 @@ def start_count_view(model_admin, request):
     """A draft count of every quant in stock in a warehouse or below a location, each line
     naming the quant's location and lot, pre-filled with its book quantity or blind (0)."""
     if not user_can_post(request.user, DocType.COUNT):
-        raise PermissionDenied
+        # Said on the documents list, not as a bare 403 page.
+        messages.error(request, "Counts are started and posted by a warehouse manager.")
+        return redirect("admin:documents_document_changelist")
     form = StartCountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -24,6 +24,7 @@ from documents.services.permissions import (
     user_can_cancel,
     user_can_post,
 )
+from documents.services.pick_flow import pick_confirm, pick_list_finish, task_key
 from documents.services.picking import pick_list_create
 from documents.services.posting import document_post
 from documents.services.replenishing import Replenished, replenish, short_points
@@ -53,13 +54,16 @@ __all__ = [
     "document_unreserve",
     "document_update",
     "document_validate",
+    "pick_confirm",
     "pick_list_create",
+    "pick_list_finish",
     "post_permissions",
     "replenish",
     "return_create",
     "returnable_lines",
     "short_points",
     "state_allows",
+    "task_key",
     "user_can_cancel",
     "user_can_post",
 ]

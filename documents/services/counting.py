@@ -57,6 +57,7 @@ def count_start(
         ],
         reference=f"{'Blind count' if blind else 'Count'} of {what}",
         created_by=user,
+        blind=blind,
     )
 
 

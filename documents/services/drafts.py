@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from documents.models import (
@@ -26,9 +27,12 @@ def document_create(
     note: str = "",
     created_by=None,
     origin_id: int | None = None,
+    blind: bool = False,
 ) -> Document:
     """Create a draft with its lines and give it its number. A return names its shipment
-    (``origin_id``)."""
+    (``origin_id``); a count may be ``blind`` (its papers never show book quantities)."""
+    if blind and doc_type != "count":
+        raise ValidationError({"blind": ["Only a count can be blind."]})
     resolved = document_validate(
         doc_type=doc_type,
         warehouse_id=warehouse_id,
@@ -42,6 +46,7 @@ def document_create(
             warehouse_id=warehouse_id,
             destination_warehouse_id=destination_warehouse_id,
             origin_id=origin_id,
+            blind=blind,
             reference=reference,
             note=note,
             created_by=created_by,

@@ -35,7 +35,11 @@ logger = logging.getLogger(__name__)
 
 
 def document_post(
-    *, document_id: int, user=None, shipped: dict[int, int] | None = None
+    *,
+    document_id: int,
+    user=None,
+    shipped: dict[int, int] | None = None,
+    picked: dict[tuple[int, int, int | None], int] | None = None,
 ) -> Document:
     """Move the stock of a draft or a reserved document, all or nothing, and mark it posted.
 
@@ -43,6 +47,8 @@ def document_post(
     quants it reserved; ``shipped`` ({line id: quantity}, reserved documents only) ships fewer
     than reserved on a line (a short pick), and whatever a line ordered and did not ship becomes
     a backorder: a new draft of the same type naming this one (``document.backorder``).
+    ``picked`` ({(line id, location id, lot id): quantity}) says the same per place picked
+    from, so a short pick is taken from the shelf where it was short (the phone's pick flow).
 
     Raises Document.DoesNotExist, PermissionDenied, DocumentStateError (not a draft or
     reserved), EmptyDocument, ValidationError (bad shipped quantities), InsufficientStock
@@ -59,6 +65,10 @@ def document_post(
                 f"{document.number} is already {document.status}; only drafts and reserved "
                 "documents can be posted.",
             )
+            if picked is not None:
+                shipped = {}
+                for (line, *_), n in picked.items():
+                    shipped[line] = shipped.get(line, 0) + n
             if shipped is not None and document.status != Status.RESERVED:
                 raise ValidationError(
                     {"lines": ["Shipped quantities are given for reserved documents only."]}
@@ -88,6 +98,7 @@ def document_post(
                     reservations=reservations,
                     ship=ship,
                     destinations=destinations,
+                    picked=picked,
                 )
             else:
                 moved = stock_apply(changes=changes, takes=takes, document_id=document.pk)

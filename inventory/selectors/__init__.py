@@ -3,6 +3,7 @@ Callers import from here; each concern has its module.
 """
 
 from inventory.selectors.checks import Mismatch, register_check, stock_mismatches
+from inventory.selectors.ledger import LineMove, line_moves
 from inventory.selectors.scan import (
     Scan,
     barcode_taken,
@@ -33,11 +34,13 @@ from inventory.selectors.stock import (
 
 __all__ = [
     "EXPIRING_SOON_DAYS",
+    "LineMove",
     "Mismatch",
     "Scan",
     "available_by_product",
     "available_quantity",
     "below_reorder_point",
+    "line_moves",
     "location_by_code",
     "location_stock",
     "lots_expiring_in_stock",

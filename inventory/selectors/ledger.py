@@ -1,12 +1,16 @@
 """Reads of the ledger and of reservation rows by document: what other apps ask of them without
-touching the tables themselves. Subqueries are correlated on the caller's ``OuterRef``."""
+touching the tables themselves. Subqueries are correlated on the caller's ``OuterRef``.
+``line_moves`` says per line what a posted document moved (quantity, lot, shelf), for screens
+and papers that must say what actually left or arrived rather than what was ordered."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from inventory.models import Quant, StockMovement, StockReservation, WarehouseInventory
+from warehouses.models import join_path
 from wms.routers import reporting
 
 
@@ -145,6 +149,23 @@ def reserved_by_document(*, documents: QuerySet) -> list[tuple]:
     )
 
 
+def reservation_rows(*, documents: QuerySet) -> list[tuple]:
+    """(document id, line id, location id, product id, lot id, quantity) of every reservation
+    row of the ``documents``, by document, line and row. One query."""
+    return list(
+        StockReservation.objects.filter(document_id__in=documents)
+        .order_by("document_id", "document_line_id", "id")
+        .values_list(
+            "document_id",
+            "document_line_id",
+            "quant__location_id",
+            "quant__product_id",
+            "quant__lot_id",
+            "quantity",
+        )
+    )
+
+
 def moved_by_lot(*, documents: QuerySet, own: int) -> list[dict]:
     """Per (product, lot) that the ``documents`` moved: ``own``, what document ``own`` moved,
     and ``others``, what the rest moved (each net of its reversals), by SKU and lot code. One
@@ -158,3 +179,34 @@ def moved_by_lot(*, documents: QuerySet, own: int) -> list[dict]:
         )
         .order_by("product__sku", "lot__code", "product_id", "lot_id")
     )
+
+
+@dataclass(frozen=True)
+class LineMove:
+    quantity: int  # signed: negative out of the location
+    location: str  # full path, MAIN/A/01
+    lot: str | None
+    expires_on: date | None
+
+
+def line_moves(*, document_id: int) -> dict[int, list[LineMove]]:
+    """{line id: [LineMove, ...]} in the order written. One query on the ledger's document
+    index."""
+    rows = (
+        StockMovement.objects.filter(document_id=document_id, is_reversal=False)
+        .order_by("id")
+        .values_list(
+            "document_line_id",
+            "quantity",
+            "location__warehouse__code",
+            "location__path",
+            "lot__code",
+            "lot__expires_on",
+        )
+    )
+    moves: dict[int, list[LineMove]] = {}
+    for line, quantity, warehouse, path, lot, expires_on in rows:
+        moves.setdefault(line, []).append(
+            LineMove(quantity, join_path(warehouse, path), lot, expires_on)
+        )
+    return moves

@@ -1,5 +1,6 @@
 """What a scanned code names: a product (by barcode, GS1 data or SKU), a lot or a location."""
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,10 @@ from inventory.models import (
 )
 from inventory.quantities import packs_to_steps, steps_parse
 from warehouses.models import Location
+
+# The symbology identifier a scanner set up for GS1 sends first: "]" + a letter + a modifier
+# (]C1 GS1-128, ]d2 GS1 DataMatrix, ]Q3 GS1 QR, ]e0 GS1 DataBar, ]E0 EAN-13 ...).
+AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def scan_resolve(*, code: str) -> Scan | None:
     Locations come before GS1: a short numeric shelf label such as "1012" would otherwise read
     as the element string (10) lot "12".
     """
-    code = code.strip()
+    code = AIM_PREFIX.sub("", code.strip(), count=1)
     if not code:
         return None
     try:
@@ -64,7 +69,7 @@ def scan_resolve(*, code: str) -> Scan | None:
         return Scan("location", code, None, location=location)
     data = gs1_parse(code)
     if data is None:
-        return None
+        return _case_blind(code)
     return _gs1_scan(code, data)
 
 
@@ -100,6 +105,22 @@ def _weight_steps(product: Product, data: GS1Data) -> tuple[int | None, str | No
             f"in {data.weight_unit}."
         )
     return steps_parse(str(data.net_weight), product.decimals), None
+
+
+def _case_blind(code: str) -> Scan | None:
+    """A code typed or printed in another case (a scanner with caps lock, a lower-case label)
+    names what it names in any case, when exactly one product or else one location has it."""
+    products = list(Product.objects.filter(Q(sku__iexact=code) | Q(barcode__iexact=code))[:2])
+    if len(products) == 1:
+        return Scan("product", code, products[0])
+    if products:
+        return None
+    warehouse_code, slash, path = code.partition("/")
+    by_path = Q(warehouse__code__iexact=warehouse_code, path__iexact=path) if path else Q()
+    locations = list(
+        Location.objects.filter(Q(barcode__iexact=code) | by_path).select_related("warehouse")[:2]
+    )
+    return Scan("location", code, None, location=locations[0]) if len(locations) == 1 else None
 
 
 def location_by_code(code: str) -> Location | None:

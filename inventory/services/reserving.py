@@ -114,12 +114,16 @@ def stock_consume(
     reservations: Sequence[Reservation],
     ship: Mapping[int, int],
     destinations: Mapping[int, tuple[int, int]] | None = None,
+    picked: Mapping[tuple[int, int, int | None], int] | None = None,
 ) -> int:
     """Post a reserved document: each line ships ``ship[line]`` from exactly its reserved quants
     (in the order they were reserved) and releases the rest; with ``destinations`` ({line id:
-    (warehouse id, location id)}, a transfer) what ships arrives there, lot kept. Deletes the
-    reservation rows. ``reservations`` are the document's rows as ``stock_reservations`` read
-    them under the document's lock. Returns the number of ledger rows written.
+    (warehouse id, location id)}, a transfer) what ships arrives there, lot kept. With
+    ``picked`` ({(line id, location id, lot id): quantity}, what was taken from each place) a
+    reservation row ships at most what is left of its place's picked quantity, so a short pick
+    is short on the shelf where it was short. Deletes the reservation rows. ``reservations``
+    are the document's rows as ``stock_reservations`` read them under the document's lock.
+    Returns the number of ledger rows written.
 
     Raises ValidationError when a line would ship more than it reserved (nothing changes).
     """
@@ -127,10 +131,15 @@ def stock_consume(
     if errors:
         raise ValidationError({"lines": errors})
     remaining = dict(ship)
+    left = dict(picked) if picked is not None else None
     changes = []
     for r in reservations:
         line = r.document_line_id
         out = min(remaining.get(line, 0), r.quantity)
+        if left is not None:
+            place = (line, r.location_id, r.lot_id)
+            out = min(out, left.get(place, 0))
+            left[place] = left.get(place, 0) - out
         remaining[line] = remaining.get(line, 0) - out
         changes.append(
             StockChange(

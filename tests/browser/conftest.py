@@ -73,3 +73,14 @@ def page(browser):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def doc_screenshot(page, name: str) -> None:
+    """A screenshot for docs/staff.md, taken only when DOC_SCREENSHOTS=1 (the images are
+    committed; a test run does not rewrite them): the visible screen, not the full page."""
+    if os.environ.get("DOC_SCREENSHOTS") == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOC_IMAGES / f"{name}.png"))

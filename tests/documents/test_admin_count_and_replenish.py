@@ -41,7 +41,11 @@ def test_an_empty_warehouse_has_nothing_to_count(manager_client, warehouse):
 
 
 def test_a_clerk_cannot_start_a_count_nor_sees_the_link(clerk_client, warehouse):
-    assert clerk_client.post(START, {"warehouse": warehouse.pk}).status_code == 403
+    refused = clerk_client.post(START, {"warehouse": warehouse.pk}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Counts are started and posted by a warehouse manager."
+    ]
+    assert not Document.objects.filter(doc_type="count").exists()
     page = clerk_client.get(reverse("admin:documents_document_changelist")).content.decode()
     assert "Start a count" not in page and "Replenish" in page
 

@@ -71,4 +71,6 @@ def test_a_posted_document_has_no_scan_input_nor_todays_stock(manager_client, wa
 def test_posting_asks_for_confirmation(manager_client, warehouse, product):
     draft = make_document("receipt", warehouse, [(product, 3)])
     page = manager_client.get(change_url(draft)).content.decode()
-    assert "return confirm('Post RCV\\u002D" in page
+    # post_confirm.js asks, with the totals, before the button submits.
+    assert f'class="post-document" data-number="{draft.number}"' in page
+    assert "documents/post_confirm.js" in page

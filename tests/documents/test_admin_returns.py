@@ -102,12 +102,14 @@ def test_nothing_left_to_return_says_so_and_drafts_nothing(
     assert create_return_url(shipment) in response.content.decode()  # still offered
 
 
-def test_a_clerk_is_not_offered_returns(clerk_client, shipment):
-    assert (
-        create_return_url(shipment) not in clerk_client.get(change_url(shipment)).content.decode()
-    )
-    assert clerk_client.post(create_return_url(shipment)).status_code == 403
-    assert not Document.objects.filter(doc_type="return").exists()
+def test_a_clerk_drafts_a_return_and_is_told_a_manager_posts_it(clerk_client, shipment):
+    assert create_return_url(shipment) in clerk_client.get(change_url(shipment)).content.decode()
+    response = clerk_client.post(create_return_url(shipment), follow=True)
+    draft = Document.objects.get(doc_type="return")
+    assert draft.status == Status.DRAFT
+    page = response.content.decode()
+    assert "a manager posts returns" in page
+    assert 'class="post-document"' not in page
 
 
 def test_only_a_posted_shipment_offers_it(manager_client, warehouse, product):

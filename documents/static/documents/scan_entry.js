@@ -122,6 +122,11 @@
             status.classList.toggle('scan-error', !ok);
             status.classList.toggle('scan-ok', ok);
             box.classList.toggle('scan-failed', !ok);
+            if (!ok && box.wmsAlert) {
+                box.wmsAlert(text);  // scan_guard.js: kept until acknowledged, with a buzz
+            } else if (ok && window.wmsScan) {
+                window.wmsScan.good();
+            }
         }
 
         function docType() {
@@ -144,6 +149,12 @@
             const place = {id: String(scan.location), path: scan.location_path,
                 warehouse: String(scan.warehouse)};
             const source = warehouse ? warehouse.value : '';
+            if (!source && warehouse && !place.path.includes('/')) {
+                // A warehouse's own code (its root location) chooses the document's warehouse.
+                choose(warehouse, place.warehouse, place.path);
+                say(`Warehouse: ${place.path}`, true);
+                return;
+            }
             if (!source) {
                 say(`Not used: choose the document's warehouse before scanning ${place.path}.`, false);
                 return;
@@ -238,6 +249,15 @@
                 scan.product.decimals);
             say(`${scan.product.sku} — ${scan.product.name}: ${shown} ` +
                 `${scan.product.unit_display}${extra ? ` (${extra})` : ''}`, true);
+            if (scan.product.tracking !== 'none' && !lot && needsLot()) {
+                say(`${scan.product.sku} is tracked by ${scan.product.tracking}: scan its GS1 ` +
+                    `code with the ${scan.product.tracking}, or type it on the line.`, false);
+            }
+        }
+
+        // Types that put stock at one lot: a tracked product's line must name it.
+        function needsLot() {
+            return ['receipt', 'adjustment', 'count', 'return'].includes(docType());
         }
 
         function fillNew(row, scan, lot) {
@@ -296,6 +316,10 @@
                 box.dataset.pending = pending;
             });
         }
+
+        // A scan that landed in another field of the form, handed over by scan_guard.js.
+        box.addEventListener('wms:scan', (event) => enqueue(event.detail.code));
+        box.wmsSay = say;
 
         input.addEventListener('keydown', (event) => {
             if (event.key === 'Enter') {
