@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
 
-from inventory.closings import LedgerArchive, LedgerClosing, active_cut
+from inventory.closings import LedgerArchive, LedgerClosedMonth, active_cut
+from inventory.month_close import close_months
 from inventory.partitions import (
     ARCHIVE_SCHEMA,
     DEFAULT,
@@ -22,21 +23,6 @@ from wms.exceptions import DomainError
 
 class ArchiveRefused(DomainError):
     code = "archive_refused"
-
-
-# Per quant, its balance at the cut: its last attached row before the cut, else its closing at
-# the previous cut (a quant that did not move in between). Quants holding nothing are left out.
-CLOSE = f"""
-INSERT INTO ledger_closings (quant_id, warehouse_id, product_id, closed_at, balance)
-SELECT COALESCE(m.quant_id, c.quant_id), COALESCE(m.warehouse_id, c.warehouse_id),
-       COALESCE(m.product_id, c.product_id), %(cut)s, COALESCE(m.balance_after, c.balance)
-FROM (SELECT DISTINCT ON (quant_id) quant_id, warehouse_id, product_id, balance_after
-      FROM {TABLE} WHERE created_at < %(cut)s
-      ORDER BY quant_id, created_at DESC, id DESC) m
-FULL OUTER JOIN (SELECT * FROM ledger_closings WHERE closed_at = %(previous)s) c
-    ON c.quant_id = m.quant_id
-WHERE COALESCE(m.balance_after, c.balance) > 0
-"""
 
 
 def _months_before(cursor, cut: datetime) -> list[tuple[str, date]]:
@@ -75,8 +61,12 @@ def archive(before: date) -> tuple[datetime, list[str], int]:
                 f"{DEFAULT} holds movements: place them first (ledger_partitions)."
             )
         months = _months_before(cursor, cut)
-        cursor.execute(CLOSE, {"cut": cut, "previous": previous})
-        closings = cursor.rowcount
+        # Each quant's balance at the cut: the monthly closings (inventory/month_close.py),
+        # made up to the cut here if the daily run has not made them yet.
+        close_months(through=cut)
+        # (Nothing recorded at the cut: no movement before it, so no quant held anything.)
+        closed, _ = LedgerClosedMonth.objects.get_or_create(closed_at=cut, defaults={"closings": 0})
+        closings = closed.closings
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {ARCHIVE_SCHEMA}")
         for name, _ in months:
             cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
@@ -92,7 +82,8 @@ def archive(before: date) -> tuple[datetime, list[str], int]:
 
 
 def restore() -> list[str]:
-    """Attach every archived month again and forget the closings, in one transaction."""
+    """Attach every archived month again, in one transaction. The closings stay: they are the
+    balances at their instants, archived or not, and keep as-of reads one month long."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
@@ -110,7 +101,6 @@ def restore() -> list[str]:
                 f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES "
                 f"FROM ('{month_bound(month)}') TO ('{month_bound(next_month(month))}')"
             )
-        LedgerClosing.objects.all().delete()
         LedgerArchive.objects.all().delete()
     return names
 

@@ -30,6 +30,7 @@ from inventory.selectors.stock import (
     stock_by_product,
     stock_list,
     warehouse_stock,
+    warehouse_stock_as_of,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "barcode_taken",
     "packs_of",
     "stock_as_of",
+    "warehouse_stock_as_of",
     "stock_by_product",
     "stock_list",
     "register_check",

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -17,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
-from inventory.closings import LedgerClosing, PeriodArchived, active_cut
+from inventory.closings import LedgerClosing, PeriodArchived, active_cut, opening_before
 from inventory.models import (
     Inventory,
     Lot,
@@ -28,26 +29,37 @@ from inventory.models import (
 )
 
 
-def _balance_then(moment):
-    """The quant's quantity at ``moment``: balance_after of its last ledger row at or before it
-    (one probe of ix_stock_movements_quant_created_at), 0 before its first.
+def _opening(moment):
+    """The instant whose closings open a read of stock at ``moment`` (inventory/closings.py),
+    or None to read the ledger from its start; an instant before the archive cut is refused."""
+    cut = active_cut()
+    if cut is not None and moment < cut:
+        raise PeriodArchived(cut)
+    return opening_before(moment)
 
-    Once the ledger is closed at a cut (inventory/closings.py), a quant with no attached row
-    up to ``moment`` holds its closing balance; an instant before the cut is refused.
+
+def _balance_then(moment):
+    """The quant's quantity at ``moment``: balance_after of its last ledger row at or before it,
+    else 0.
+
+    With the ledger closed monthly (inventory/closings.py), only the rows from the latest
+    closing instant at or before ``moment`` are read -- one probe of
+    ix_stock_movements_quant_created_at in one month's partition -- and a quant that did not move
+    since holds its closing (one probe of uq_ledger_closings_quant_closed_at).
     """
-    latest = (
-        StockMovement.objects.filter(quant_id=OuterRef("pk"), created_at__lte=moment)
+    opening = _opening(moment)
+    latest = StockMovement.objects.filter(quant_id=OuterRef("pk"), created_at__lte=moment)
+    if opening is None:
+        rows = latest.order_by("-created_at", "-id").values("balance_after")[:1]
+        return Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0))
+    rows = (
+        latest.filter(created_at__gte=opening)
         .order_by("-created_at", "-id")
         .values("balance_after")[:1]
     )
-    cut = active_cut()
-    if cut is None:
-        return Coalesce(Subquery(latest, output_field=BigIntegerField()), Value(0))
-    if moment < cut:
-        raise PeriodArchived(cut)
-    closing = LedgerClosing.objects.filter(quant_id=OuterRef("pk"), closed_at=cut)
+    closing = LedgerClosing.objects.filter(quant_id=OuterRef("pk"), closed_at=opening)
     return Coalesce(
-        Subquery(latest, output_field=BigIntegerField()),
+        Subquery(rows, output_field=BigIntegerField()),
         Subquery(closing.values("balance")[:1], output_field=BigIntegerField()),
         Value(0),
     )
@@ -93,6 +105,40 @@ def stock_as_of(queryset: QuerySet[WarehouseInventory], moment: datetime):
         shown_reserved=Value(None, output_field=BigIntegerField()),
         shown_available=Value(None, output_field=BigIntegerField()),
     )
+
+
+# A whole warehouse at an instant, set-based: each quant's last row since the opening (one
+# month's partition, by ix_stock_movements_warehouse_id) over its closing at the opening
+# (ix_ledger_closings_closed_at_warehouse), summed per product.
+WAREHOUSE_AS_OF = """
+SELECT COALESCE(m.product_id, c.product_id) AS product_id,
+       SUM(COALESCE(m.balance_after, c.balance)) AS quantity
+FROM (SELECT DISTINCT ON (quant_id) quant_id, product_id, balance_after
+      FROM stock_movements
+      WHERE warehouse_id = %(warehouse)s AND created_at >= %(opening)s AND created_at <= %(moment)s
+      ORDER BY quant_id, created_at DESC, id DESC) m
+FULL OUTER JOIN (SELECT quant_id, product_id, balance FROM ledger_closings
+                 WHERE closed_at = %(opening)s AND warehouse_id = %(warehouse)s) c
+    ON c.quant_id = m.quant_id
+GROUP BY 1
+HAVING SUM(COALESCE(m.balance_after, c.balance)) > 0
+"""
+
+
+def warehouse_stock_as_of(*, warehouse_id: int, moment: datetime) -> dict[int, int]:
+    """{product: what the warehouse held of it at ``moment``}, products holding nothing left
+    out. One query on PostgreSQL, reading one month of the warehouse's ledger and its closings;
+    elsewhere (or before any closing) the per-row reading of stock_as_of."""
+    opening = _opening(moment)
+    if connection.vendor != "postgresql" or opening is None:
+        rows = stock_as_of(WarehouseInventory.objects.filter(warehouse_id=warehouse_id), moment)
+        found = rows.order_by().values_list("product_id", "shown_quantity")
+        return {product: quantity for product, quantity in found if quantity > 0}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            WAREHOUSE_AS_OF, {"warehouse": warehouse_id, "opening": opening, "moment": moment}
+        )
+        return dict(cursor.fetchall())
 
 
 def location_stock(*, location_id: int) -> QuerySet[Quant]:

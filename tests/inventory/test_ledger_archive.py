@@ -84,7 +84,8 @@ def test_archive_and_restore_keep_every_answer(manager_api, manager_client, caps
         call_command("ledger_archive", "--before", f"{cut:%Y-%m}")
 
     call_command("ledger_archive", "--restore")
-    assert not LedgerClosing.objects.exists() and not LedgerArchive.objects.exists()
+    # The closings stay (balances at their instants, archived or not); the archive is gone.
+    assert LedgerClosing.objects.exists() and not LedgerArchive.objects.exists()
     assert stock_mismatches() == []
     assert as_of_answers(after + before) == expected
     assert movement_balances(movement_ids=newest) == balances

@@ -5,8 +5,10 @@ from django.db import connection, transaction
 
 from inventory import loadgen_ledger, loadgen_steps, loadgen_sums
 from inventory.loadgen import Sizes, start_of
+from inventory.month_close import close_months, reopen_after
 from inventory.selectors import stock_mismatches
 from wms.db import maintenance_wait
+from wms.exceptions import DomainError
 
 FLAGS = {
     "products": "products (a tenth lot-tracked, a hundredth serial)",
@@ -56,6 +58,9 @@ class Command(BaseCommand):
             with transaction.atomic(), connection.cursor() as cursor:
                 self.build(cursor, sizes)
             self.say("committed")
+            # What the daily ledger_partitions run would have closed over these two years.
+            closed = close_months()
+            self.say(f"ledger closed monthly ({len(closed)} months)")
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0; ANALYZE")
             self.say("analyzed")
@@ -68,6 +73,10 @@ class Command(BaseCommand):
         if cursor.fetchone():
             raise CommandError("Load data is already here (warehouse LG00).")
         start = start_of(sizes)
+        try:  # closings after the first new movement no longer hold: made again at the end
+            reopen_after(start)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         base = loadgen_steps.bases(cursor)
         loadgen_steps.ensure_ledger_months(cursor, start)
         loadgen_steps.warehouses(cursor, sizes, start)

@@ -2,14 +2,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inventory.month_close import close_months
 from inventory.partitions import DEFAULT, ensure_months, is_partitioned, partitions
 
 
 class Command(BaseCommand):
     help = (
         "Make the ledger's monthly partitions from this month to --ahead months later (run "
-        "daily: it is idempotent), then list each partition with its rows and size. Exits 1 if "
-        "the DEFAULT partition holds rows, movements no month partition takes (PostgreSQL)."
+        "daily: it is idempotent), close every month that has ended (each quant's balance at the "
+        "next month's start, for stock as of an instant: inventory/closings.py), then list each "
+        "partition with its rows and size. Exits 1 if the DEFAULT partition holds rows, "
+        "movements no month partition takes (PostgreSQL)."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +37,8 @@ class Command(BaseCommand):
             found = partitions(cursor)
         for name in made:
             self.stdout.write(f"made {name}")
+        for closed in close_months():
+            self.stdout.write(f"closed at {closed.closed_at:%Y-%m-%d}: {closed.closings:,} quants")
         if not quiet:
             for part in found:
                 self.stdout.write(
