@@ -22,8 +22,13 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 os.environ.setdefault("RATE_LIMIT_PER_MINUTE", "1000000")
+# The in-process client speaks plain HTTP: no redirect to HTTPS (production sets it).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -31,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_setup import ROOT  # noqa: E402, F401 - sets Django up
 
-from documents.dashboard import dashboard_figures  # noqa: E402
+from documents.dashboard import STOCK_KEY, dashboard_figures  # noqa: E402
 from documents.selectors import document_list  # noqa: E402
 from inventory.models import Lot, Product, Quant, ReorderPoint, StockMovement  # noqa: E402
 from inventory.selectors import (  # noqa: E402
@@ -42,12 +47,18 @@ from inventory.selectors import (  # noqa: E402
     stock_as_of,
     stock_list,
     stock_mismatches,  # noqa: E402
+    warehouse_stock_as_of,
 )
 from warehouses.models import Location, Warehouse  # noqa: E402
 from warehouses.selectors import within_location  # noqa: E402
 from wms.tokens import api_token_create  # noqa: E402
 
 PAGE = 50
+# --small: a tiny generated warehouse, enough for every read to run (bench/smoke.py).
+SMALL = [
+    *("--products", "60", "--warehouses", "4", "--zones", "3", "--aisles", "2"),
+    *("--shelves", "3", "--documents", "400", "--movements", "3000"),
+]
 
 
 def cursor(position: int) -> str:
@@ -125,9 +136,16 @@ class Bench:
         print(f"{name:<52} {p50:8.1f} {p95:8.1f}  HTTP {status}  {url[:60]}")
 
 
+def nth_or_last(queryset, n: int):
+    """The n-th value of a values_list (page 5,000's first row at full size), else its last: a
+    small database (--small) has no deep page."""
+    found = list(queryset[n : n + 1])
+    return found[0] if found else list(queryset.reverse()[:1])[0]
+
+
 def documents(b: Bench):
     shipments = document_list().filter(status="posted", doc_type="shipment")
-    deep_id = shipments.values_list("id", flat=True)[PAGE * 4999]
+    deep_id = nth_or_last(shipments.values_list("id", flat=True), PAGE * 4999)
     b.selector("documents posted shipments, page 1", lambda: shipments[:PAGE])
     b.selector(
         "documents posted shipments, page 5,000 (keyset)",
@@ -205,8 +223,8 @@ def movements(b: Bench, warehouse, product, location, lot):
             lambda r=rows, i=ids[0]: r.filter(id__lt=i)[:PAGE],
         )
     b.http("  HTTP movements ?product", f"/api/v1/movements/?product={product.pk}")
-    deep = (
-        movement_list().filter(warehouse_id=warehouse.pk).values_list("id", flat=True)[PAGE * 999]
+    deep = nth_or_last(
+        movement_list().filter(warehouse_id=warehouse.pk).values_list("id", flat=True), PAGE * 999
     )
     b.http(
         "  HTTP movements ?warehouse page 1,000 (cursor)",
@@ -228,8 +246,12 @@ def as_of(b: Bench, warehouse, product, location):
         lambda: stock_as_of(stock_list().filter(warehouse_id=warehouse.pk), at)[:PAGE],
     )
     b.selector(
-        "as of: one warehouse, every stock row",
+        "as of: one warehouse, every stock row (per row)",
         lambda: stock_as_of(stock_list().filter(warehouse_id=warehouse.pk), at),
+    )
+    b.call(
+        "as of: one warehouse, every product (set-based)",
+        lambda: warehouse_stock_as_of(warehouse_id=warehouse.pk, moment=at),
     )
     b.http(
         "  HTTP stock ?as_of&product",
@@ -241,7 +263,23 @@ def as_of(b: Bench, warehouse, product, location):
     )
 
 
+def trivial(b: Bench):
+    """What any read costs here and now: the ratios in BENCHMARKS.md are taken to these."""
+
+    def select_one():
+        with connection.cursor() as c:
+            c.execute("SELECT 1")
+
+    b.call("trivial: SELECT 1", select_one)
+    b.http("  HTTP trivial: API root", "/api/v1/")
+
+
 def staff(b: Bench):
+    def dashboard_cold():
+        cache.delete(STOCK_KEY)
+        dashboard_figures()
+
+    b.call("dashboard figures, stock figures read (cold)", dashboard_cold)
     b.call("dashboard figures (selector)", lambda: dashboard_figures())
     b.http("  admin index (dashboard)", "/admin/", admin=True)
     for name, url in (
@@ -260,19 +298,36 @@ def main():
     parser.add_argument("--only", help="Run the reads whose name contains this.")
     parser.add_argument("--reconcile", action="store_true", help="Also time reconcile_stock.")
     parser.add_argument("--skip-admin", action="store_true", help="Leave the admin pages out.")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="Migrate and generate a tiny data set first if there is none (bench/smoke.py).",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to the PostgreSQL database generate_load_data filled.")
-    warehouse = Warehouse.objects.get(code="LG03")
-    product = Product.objects.get(sku="LG-0012345")
-    zone = Location.objects.get(warehouse=warehouse, path="Z002")
-    location = Quant.objects.filter(warehouse=warehouse, product=product).get().location
-    lot = Lot.objects.filter(product__sku="LG-0012340", code="LOT-3").get()
+    if args.small:
+        call_command("migrate", verbosity=0)
+        if not Warehouse.objects.filter(code="LG00").exists():
+            call_command("generate_load_data", *SMALL, "--no-reconcile")
+    # The same rows on every full-size run; the first of their kind on a small database.
+    warehouse = Warehouse.objects.filter(code="LG03").first() or Warehouse.objects.get(code="LG00")
+    product = (
+        Product.objects.filter(sku="LG-0012345").first()
+        or Quant.objects.filter(warehouse=warehouse).order_by("id").first().product
+    )
+    zone = Location.objects.filter(warehouse=warehouse, path__in=["Z002", "Z001"]).first()
+    location = Quant.objects.filter(warehouse=warehouse, product=product).first().location
+    lot = (
+        Lot.objects.filter(product__sku="LG-0012340", code="LOT-3").first()
+        or Lot.objects.filter(quants__warehouse=warehouse).order_by("id").first()
+    )
     print(
         f"{StockMovement.objects.count():,} ledger rows; warehouse {warehouse.code}, "
         f"product {product.sku}, zone {zone.path}, {ReorderPoint.objects.count():,} reorder points"
     )
     b = Bench(args.repeat, args.only, args.skip_admin)
+    trivial(b)
     documents(b)
     stock(b, warehouse, product, zone)
     search(b)

@@ -28,6 +28,7 @@ RUNS = {
         *("--warehouses", "2", "--products", "50", "--json", "/dev/null"),
     ],
     "webhook_delivery.py": ["--events", "20", "--workers", "1,2"],
+    "reads_at_scale.py": ["--small", "--repeat", "1", "--reconcile"],
 }
 
 

@@ -124,6 +124,12 @@ class Document(models.Model):
             NamedIndex(
                 fields=["created_by", "created_at"], name="ix_documents_created_by_created_at"
             ),
+            # Drafts waiting per type and the oldest (the dashboard), from the index alone.
+            NamedIndex(
+                fields=["doc_type", "created_at"],
+                condition=Q(status="draft"),
+                name="ix_documents_drafts_type_created_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

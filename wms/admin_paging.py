@@ -5,15 +5,17 @@ and, unless ``show_full_result_count = False``, the whole table's. At a million 
 million movements each count reads the table (seconds). ``EstimatedCountPaginator`` counts
 exactly only up to ``EXACT_UP_TO`` rows (``SELECT COUNT(*) FROM (... LIMIT n)``, bounded work
 whatever the table's size); past that it takes the planner's estimate of the filtered query
-(``EXPLAIN``, no rows read), so a list says "about" that many and offers pages up to it.
+(``EXPLAIN``, no rows read), so a list says "about" that many and offers pages up to it. A
+deep page reads its keys first (``KeysFirstPaginator``): the OFFSET skips index entries.
 ``LargeListAdmin`` sets both on a ModelAdmin.
 """
 
 import json
 
-from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from wms.pagination import KeysFirstPaginator
 
 EXACT_UP_TO = 10_000
 
@@ -31,7 +33,7 @@ def planner_rows(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(KeysFirstPaginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list

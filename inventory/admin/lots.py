@@ -5,8 +5,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.admin.common import WAREHOUSE_STOCK_SHOWN, InStockFilter, RowColumns, quant_table
@@ -16,6 +14,7 @@ from inventory.models import (
 )
 from inventory.selectors import (
     EXPIRING_SOON_DAYS,
+    lot_quantity,
     quant_list,
 )
 from inventory.services import lot_check, lot_create
@@ -78,11 +77,9 @@ class LotAdmin(LargeListAdmin, admin.ModelAdmin):
     readonly_fields = ("is_serial", "stock", "created_at")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(stock_quantity=Coalesce(Sum("quants__quantity"), Value(0)))
-        )
+        # Summed per lot of the page, not by grouping every lot with every quant before the
+        # first page can be drawn.
+        return super().get_queryset(request).annotate(stock_quantity=lot_quantity())
 
     def get_readonly_fields(self, request, obj=None):
         return ("product", *self.readonly_fields) if obj else self.readonly_fields
@@ -127,7 +124,10 @@ class QuantAdmin(LargeListAdmin, RowColumns, CsvExportMixin, ReadOnlyAdminMixin,
     list_select_related = ("location__warehouse", "product", "lot")
     list_filter = (InStockFilter, "warehouse")
     search_fields = ("product__sku", "product__name", "lot__code", "location__path")
-    ordering = ("warehouse__code", "location__path", "product__sku")
+    # The order of ix_stock_quants_warehouse_location: a page is read from the index, where
+    # (warehouse code, location path, SKU) sorted every quant first (seconds at a million);
+    # the location and product columns still sort by path and SKU when clicked.
+    ordering = ("warehouse", "location", "product", "lot")
     csv_columns = (
         ("warehouse", "warehouse__code"),
         ("location", "location__path"),

@@ -57,6 +57,17 @@ class Quant(models.Model):
         indexes = [
             NamedIndex(fields=["warehouse", "product"], name="ix_stock_quants_warehouse_product"),
             NamedIndex(fields=["product", "location"], name="ix_stock_quants_product_location"),
+            # The admin's quants list, page by page in its order without sorting every quant.
+            NamedIndex(
+                fields=["warehouse", "location", "product", "lot"],
+                name="ix_stock_quants_warehouse_location",
+            ),
+            # What a lot holds (the lots list, lots expiring): its quants, not every quant.
+            NamedIndex(
+                fields=["lot"],
+                condition=models.Q(lot__isnull=False),
+                name="ix_stock_quants_lot",
+            ),
         ]
         constraints = [
             # One row per (location, product, lot), "no lot" included. Two partial unique

@@ -290,9 +290,21 @@ def lots_expiring_in_stock(*, today: date, days: int = EXPIRING_SOON_DAYS) -> Qu
     (as lot.expiring announces them), each with ``quantity``: what its quants hold."""
     return (
         Lot.objects.filter(expires_on__lte=today + timedelta(days=days))
-        .annotate(quantity=Sum("quants__quantity"))
+        .annotate(quantity=lot_quantity())
         .filter(quantity__gt=0)
     )
+
+
+def lot_quantity():
+    """What the lot of the row holds: its quants summed (ix_stock_quants_lot), per row."""
+    held = (
+        Quant.objects.filter(lot_id=OuterRef("pk"))
+        .order_by()
+        .values("lot_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=BigIntegerField()), Value(0))
 
 
 def available_by_product(*, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:

@@ -117,3 +117,24 @@ def test_a_first_page_that_is_not_full_is_counted_without_a_count_query(clerk_ap
     full = clerk_api.get(f"/api/v1/stock/?warehouse={warehouse.pk}&page_size=2").json()
     assert full["count"] == 3 and len(full["results"]) == 2
     assert full["next"].endswith("page=2&page_size=2") or "page=2" in full["next"]
+
+
+def test_a_deep_numbered_page_reads_its_keys_first(clerk_api):
+    """Past page 1 the OFFSET runs over the keys alone, then the page's rows are read by key:
+    the same rows in the same order as one query would give, in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProductFactory.create_batch(23)
+    pages = []
+    for number in (1, 2, 3, 4):
+        with CaptureQueriesContext(connection) as queries:
+            answer = clerk_api.get(f"/api/v1/products/?page_size=6&page={number}").json()
+        pages += [row["id"] for row in answer["results"]]
+        if number > 1:
+            keys = [q["sql"] for q in queries.captured_queries if " OFFSET " in q["sql"]]
+            assert len(keys) == 1, keys
+            assert keys[0].startswith('SELECT "products"."id" AS "pk" FROM "products" ORDER'), keys
+    from inventory.models import Product
+
+    assert pages == list(Product.objects.order_by("sku").values_list("pk", flat=True))
