@@ -44,7 +44,7 @@ from wms.api_errors import responses
 from wms.filters import DateTimeFilter, FilterSet, IdFilter, TextFilter
 from wms.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from wms.idempotency import idempotent
-from wms.pagination import CursorPagination
+from wms.pagination import TimeBoundCursorPagination
 from wms.permissions import ViewModelPermission
 
 
@@ -92,7 +92,8 @@ _DRAFTS_ONLY = "Drafts only: anything else is a 409 `invalid_state`."
 @extend_schema_view(
     list=extend_schema(
         summary="List documents, newest first",
-        description="Keyset pages: follow `next`.",
+        description="Keyset pages: follow `next`. Newest first by id; with `created_before`, "
+        "newest first by `created_at`.",
         responses=responses({200: DocumentSerializer(many=True)}, 400, 404),
     ),
     retrieve=extend_schema(
@@ -126,7 +127,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     queryset = document_list()
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
-    pagination_class = CursorPagination
+    pagination_class = TimeBoundCursorPagination
 
     @idempotent
     def create(self, request, *args, **kwargs):

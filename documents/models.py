@@ -124,6 +124,8 @@ class Document(models.Model):
             NamedIndex(
                 fields=["created_by", "created_at"], name="ix_documents_created_by_created_at"
             ),
+            # ?created_before= pages newest first by time from the bound (the API).
+            NamedIndex(fields=["created_at"], name="ix_documents_created_at"),
             # Drafts waiting per type and the oldest (the dashboard), from the index alone.
             NamedIndex(
                 fields=["doc_type", "created_at"],

@@ -6,6 +6,7 @@ The append-only lists that grow without bound (documents, movements) use keyset 
 """
 
 from django.core.paginator import Paginator
+from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -23,6 +24,15 @@ def _with_bounds(parameters: list[dict]) -> list[dict]:
         if parameter["name"] in ("page", "page_size"):
             parameter["schema"] = {"type": "integer", "minimum": 1}
     return parameters
+
+
+def _valid_position(field: str, position: str) -> bool:
+    if field == "created_at":
+        try:
+            return parse_datetime(position) is not None
+        except ValueError:
+            return False
+    return position.isascii() and position.isdigit() and 0 < int(position) <= _MAX_ID
 
 
 def _positive(raw: str) -> bool:
@@ -121,11 +131,10 @@ class CursorPagination(pagination.CursorPagination):
             cursor = super().decode_cursor(request)
         except NotFound as exc:  # REST framework's answer to a malformed cursor
             raise NotFound(INVALID_CURSOR) from exc
-        # The position is compared with the id column: anything but an id would fail in SQL.
+        # The position is compared with the ordering's column: anything but an id (or an
+        # instant, for a list ordered by time) would fail in SQL.
         position = cursor.position if cursor else None
-        if position is not None and not (
-            position.isascii() and position.isdigit() and 0 < int(position) <= _MAX_ID
-        ):
+        if position is not None and not _valid_position(self.ordering[0].lstrip("-"), position):
             raise NotFound(INVALID_CURSOR)
         return cursor
 
@@ -133,3 +142,15 @@ class CursorPagination(pagination.CursorPagination):
         paged = super().get_paginated_response_schema(schema)
         paged["required"] = ["next", "previous", "results"]
         return paged
+
+
+class TimeBoundCursorPagination(CursorPagination):
+    """Keyset pages newest first by id; with ``created_before``, newest first by ``created_at``
+    (ties kept in order by the cursor's offset). ``created_before`` far back under id order
+    walks the primary key from the newest row past every newer one (most of the table); in
+    time order the page starts where the bound is, in ix_<table>_created_at."""
+
+    def get_ordering(self, request, queryset, view):
+        if request.query_params.get("created_before"):
+            return ("-created_at",)
+        return super().get_ordering(request, queryset, view)

@@ -138,3 +138,34 @@ def test_a_deep_numbered_page_reads_its_keys_first(clerk_api):
     from inventory.models import Product
 
     assert pages == list(Product.objects.order_by("sku").values_list("pk", flat=True))
+
+
+def test_created_before_pages_newest_first_by_time(clerk_api, warehouse, product):
+    """With created_before the keyset is created_at (ix_documents_created_at): pages in time
+    order, ties included, stable while newer documents arrive; a forged cursor is a 404."""
+    from datetime import UTC, datetime, timedelta
+
+    documents = [make_document("receipt", warehouse, [(product, 1)]) for _ in range(7)]
+    start = datetime(2024, 3, 1, tzinfo=UTC)
+    # Times out of id order, two of them equal.
+    offsets = [5, 1, 3, 3, 6, 0, 2]
+    for document, days in zip(documents, offsets, strict=True):
+        Document.objects.filter(pk=document.pk).update(created_at=start + timedelta(days=days))
+    by_time = [
+        d.pk
+        for d in sorted(
+            documents, key=lambda d: (start + timedelta(days=offsets[documents.index(d)]), d.pk)
+        )
+    ]
+    url = "/api/v1/documents/?page_size=2&created_before=2024-03-08T00:00:00Z"
+    seen, page = [], clerk_api.get(url).json()
+    seen += [row["id"] for row in page["results"]]
+    make_document("receipt", warehouse, [(product, 1)])  # newer: not in the range, no shift
+    while page["next"]:
+        page = clerk_api.get(page["next"]).json()
+        seen += [row["id"] for row in page["results"]]
+    assert len(seen) == 7 and set(seen) == set(by_time)
+    times = [offsets[[d.pk for d in documents].index(pk)] for pk in seen]
+    assert times == sorted(times, reverse=True)
+    forged = "cD1ub3QtYS10aW1l"  # p=not-a-time
+    assert clerk_api.get(f"{url}&cursor={forged}").status_code == 404
