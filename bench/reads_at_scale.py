@@ -276,7 +276,7 @@ def trivial(b: Bench):
 
 def staff(b: Bench):
     def dashboard_cold():
-        cache.delete(STOCK_KEY)
+        cache.delete(f"{STOCK_KEY}:{timezone.localdate().isoformat()}")
         dashboard_figures()
 
     b.call("dashboard figures, stock figures read (cold)", dashboard_cold)
@@ -316,7 +316,9 @@ def main():
         Product.objects.filter(sku="LG-0012345").first()
         or Quant.objects.filter(warehouse=warehouse).order_by("id").first().product
     )
-    zone = Location.objects.filter(warehouse=warehouse, path__in=["Z002", "Z001"]).first()
+    zone = Location.objects.filter(warehouse=warehouse, path__in=["Z002", "Z001"]).order_by(
+        "-path"
+    )[0]
     location = Quant.objects.filter(warehouse=warehouse, product=product).first().location
     lot = (
         Lot.objects.filter(product__sku="LG-0012340", code="LOT-3").first()

@@ -124,10 +124,11 @@ class QuantAdmin(LargeListAdmin, RowColumns, CsvExportMixin, ReadOnlyAdminMixin,
     list_select_related = ("location__warehouse", "product", "lot")
     list_filter = (InStockFilter, "warehouse")
     search_fields = ("product__sku", "product__name", "lot__code", "location__path")
-    # The order of ix_stock_quants_warehouse_location: a page is read from the index, where
-    # (warehouse code, location path, SKU) sorted every quant first (seconds at a million);
+    # The order of ix_stock_quants_warehouse_location (by ids: naming the relations would sort
+    # by their own orderings): a page is read from the index, where (warehouse code, location
+    # path, SKU) sorted a whole warehouse's quants first (0.5-2.7 s at a million);
     # the location and product columns still sort by path and SKU when clicked.
-    ordering = ("warehouse", "location", "product", "lot")
+    ordering = ("warehouse_id", "location_id", "product_id", "lot_id")
     csv_columns = (
         ("warehouse", "warehouse__code"),
         ("location", "location__path"),
