@@ -32,7 +32,10 @@ class WarehouseInventoryAdmin(
     list_select_related = ("product", "warehouse")
     list_filter = (InStockFilter, "warehouse", "product__unit", "product__is_active")
     search_fields = ("product__sku", "product__name", "warehouse__code")
-    ordering = ("warehouse__code", "product__sku")
+    # The order of ix_warehouse_inventory_warehouse_product: a page read from the index, where
+    # (warehouse code, SKU) sorted a whole warehouse's rows first (0.4-2.8 s at a million);
+    # the columns still sort by code and SKU when clicked.
+    ordering = ("warehouse_id", "product_id")
     csv_columns = (
         ("warehouse", "warehouse__code"),
         ("sku", "product__sku"),

@@ -39,9 +39,10 @@ def test_stock_export_follows_the_lists_filters(clerk_client, warehouse, other_w
     table = export(clerk_client, "warehouseinventory", f"?warehouse__id__exact={warehouse.pk}")
 
     assert table[0] == ["warehouse", "sku", "name", "unit", "quantity", "updated_at"]
+    # In the list's order: (warehouse, product) by id, the order of their unique index.
     assert [row[:5] for row in table[1:]] == [
-        [warehouse.code, "TAPE", tape.name, "piece", "2"],
         [warehouse.code, "WRAP", "Pallet wrap", "piece", "5"],
+        [warehouse.code, "TAPE", tape.name, "piece", "2"],
     ]
     assert export(clerk_client, "warehouseinventory", "?q=tape")[1][1] == "TAPE"
 
