@@ -185,7 +185,9 @@ def stock(b: Bench, warehouse: Warehouse, product: Product, zone: Location):
     )
     b.selector(
         "quants within a zone (subtree), first page",
-        lambda: quant_list().filter(within_location(zone.pk, prefix="location__"))[:PAGE],
+        lambda: quant_list().filter(
+            within_location(zone.pk, prefix="location__", warehouse_field="warehouse_id")
+        )[:PAGE],
     )
     b.http("  HTTP quants ?within=zone", f"/api/v1/quants/?within={zone.pk}")
     b.selector(

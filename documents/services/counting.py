@@ -35,7 +35,9 @@ def count_start(
     what, field = (place.full_path, "location") if place else (warehouse.code, "warehouse")
     rows = quants_to_count(
         warehouse_id=warehouse.pk,
-        within=within_location(place.pk, prefix="location__") if place else None,
+        within=within_location(place.pk, prefix="location__", warehouse_field="warehouse_id")
+        if place
+        else None,
         limit=COUNT_MAX_LINES + 1,
     )
     if not rows:

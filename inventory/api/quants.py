@@ -36,7 +36,9 @@ class QuantFilter(FilterSet):
         fields = ["warehouse", "location", "within", "product", "lot"]
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(within_location(value, prefix="location__"))
+        return queryset.filter(
+            within_location(value, prefix="location__", warehouse_field="warehouse_id")
+        )
 
 
 class QuantPagination(CursorPagination):

@@ -99,3 +99,26 @@ def test_the_api_answers_as_of_on_quants_and_stock(warehouse, product):
         response = client.get(url, {"as_of": ""})
         assert response.status_code == 400
         assert response.json()["errors"]["as_of"] == ["Must not be empty."]
+
+
+def test_quants_within_a_location_keep_to_its_subtree_and_warehouse(warehouse, other_warehouse):
+    """?within= also matches the quants' own warehouse (what lets the planner walk one
+    warehouse's quants in location order): the same path in another warehouse stays out."""
+    client = api_client(user_with(groups=["Warehouse clerk"]))
+    product = ProductFactory()
+    zones = {}
+    for place in (warehouse, other_warehouse):
+        zone = location_create(warehouse_id=place.pk, code="Z1")
+        shelf = location_create(parent_id=zone.pk, code="S1")
+        aside = location_create(warehouse_id=place.pk, code="Z2")
+        for where in (shelf, aside):
+            receipt = document_create(
+                doc_type="receipt",
+                warehouse_id=place.pk,
+                lines=[LineInput(product.pk, 3, location_id=where.pk)],
+            )
+            document_post(document_id=receipt.pk)
+        zones[place.pk] = (zone, shelf)
+    zone, shelf = zones[warehouse.pk]
+    rows = client.get("/api/v1/quants/", {"within": zone.pk}).json()["results"]
+    assert [(r["warehouse"], r["location"]) for r in rows] == [(warehouse.pk, shelf.pk)]
