@@ -13,6 +13,29 @@ ALTER TABLE reorder_points ADD CONSTRAINT fk_reorder_points_packaging_of_product
 """
 
 
+def add_unique(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE packagings ADD CONSTRAINT uq_packagings_product_id "
+            "UNIQUE (product_id, id)",
+            params=None,
+        )
+    else:
+        schema_editor.execute(
+            "CREATE UNIQUE INDEX uq_packagings_product_id ON packagings (product_id, id)",
+            params=None,
+        )
+
+
+def drop_unique(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE packagings DROP CONSTRAINT uq_packagings_product_id", params=None
+        )
+    else:
+        schema_editor.execute("DROP INDEX uq_packagings_product_id", params=None)
+
+
 def add_composite_key(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(PACKAGING_OF_PRODUCT, params=None)
@@ -44,11 +67,18 @@ class Migration(migrations.Migration):
                 to="inventory.packaging",
             ),
         ),
-        migrations.AddConstraint(
-            model_name="packaging",
-            constraint=models.UniqueConstraint(
-                fields=("product", "id"), name="uq_packagings_product_id"
-            ),
+        # SQLite would rebuild the packagings table for a unique constraint, and the barcode
+        # triggers on products name that table: a unique index there says the same.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddConstraint(
+                    model_name="packaging",
+                    constraint=models.UniqueConstraint(
+                        fields=("product", "id"), name="uq_packagings_product_id"
+                    ),
+                ),
+            ],
+            database_operations=[migrations.RunPython(add_unique, drop_unique)],
         ),
         migrations.RunPython(add_composite_key, drop_composite_key),
     ]
