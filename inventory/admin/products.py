@@ -229,7 +229,7 @@ class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
             product.pk,
         )
 
-    actions = ("print_labels", "print_case_labels")
+    actions = ("print_labels", "print_case_labels", "export_packagings")
 
     @admin.action(description="Print labels of selected products")
     def print_labels(self, request, queryset):
