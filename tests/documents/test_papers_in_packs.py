@@ -67,3 +67,12 @@ def test_the_pick_list_api_says_cases_and_pieces_as_the_paper_does(
         "GOUDA": (1250, "1.250 kg"),
         "PEN": (3, None),
     }
+
+
+def test_the_phone_says_the_packs_too(clerk_client, clerk, warehouse, goods):
+    water, _, _ = goods
+    shipment = make_document("shipment", warehouse, [(water, 29)])
+    document_reserve(document_id=shipment.pk)
+    pick_list = pick_list_create(document_ids=[shipment.pk], user=clerk)
+    page = clerk_client.get(reverse("admin:documents_picklist_phone", args=[pick_list.pk]))
+    assert '"packs": "2 case + 5 pcs"' in page.content.decode()
