@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from audit import hashing
-from audit.models import AuditEvent
+from audit.models import AuditArchive, AuditEvent
 
 SEAL_BATCH = 1000
 # Any fixed number: sealers take this transaction-level advisory lock, one at a time.
@@ -30,6 +30,12 @@ def _recomputed(event) -> str:
     return getattr(event, "recomputed", None) or hashing.content_hash(event)
 
 
+def anchor() -> tuple[int, str]:
+    """Where the rows in the table begin: the end of the latest archive (audit.archive)."""
+    last = AuditArchive.objects.values_list("last_seal_seq", "anchor_hash").first()
+    return last or (0, hashing.GENESIS)
+
+
 def head() -> tuple[int, str]:
     last = (
         AuditEvent.objects.filter(seal_seq__isnull=False)
@@ -37,7 +43,7 @@ def head() -> tuple[int, str]:
         .values_list("seal_seq", "chain_hash")
         .first()
     )
-    return last or (0, hashing.GENESIS)
+    return last or anchor()
 
 
 class TamperedRow(Exception):
@@ -77,12 +83,25 @@ class Report:
     checked: int = 0
     sealed_head: tuple[int, str] = (0, hashing.GENESIS)
     problems: list[str] = field(default_factory=list)
+    # --expect named a head at or before the latest archive: check it in the archive's file.
+    archived_expect: bool = False
 
 
 def verify(*, expect: tuple[int, str] | None = None, chunk: int = 5000) -> Report:
     """Every row against its content hash, and the chain of sealed rows link by link."""
     report = Report()
-    previous_seq, previous = 0, hashing.GENESIS
+    previous_seq, previous = anchor()
+    report.sealed_head = (previous_seq, previous)
+    if expect and expect[0] <= previous_seq:
+        report.archived_expect = True
+        if expect[0] == previous_seq and expect[1] != previous:
+            report.problems.append(f"seal {expect[0]} is not the head recorded earlier")
+    leftover = AuditEvent.objects.filter(seal_seq__lte=previous_seq).count()
+    if leftover:
+        report.problems.append(
+            f"{leftover} row(s) sealed up to {previous_seq} are still in the table: an archive "
+            "or a restore was interrupted; run audit_archive again"
+        )
     sealed = _with_recomputed(AuditEvent.objects.filter(seal_seq__isnull=False))
     while True:
         rows = list(sealed.filter(seal_seq__gt=previous_seq).order_by("seal_seq")[:chunk])

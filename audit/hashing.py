@@ -22,19 +22,36 @@ def normalised(changes: dict) -> dict:
     return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
 
 
-def content_hash(event) -> str:
-    """The SQLite kind: canonical JSON for the changes."""
-    fields = (
-        event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"),
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def hashed_fields(event, changes_text: str | None = None) -> tuple[str, ...]:
+    """The texts a content hash covers, in order. ``changes_text`` is the changes as the
+    database hashes them (PostgreSQL: ``changes::text``); by default the SQLite kind,
+    canonical JSON."""
+    if changes_text is None:
+        changes_text = json.dumps(
+            event.changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+    return (
+        event.created_at.astimezone(UTC).strftime(TIME_FORMAT),
         event.action,
         event.model,
         event.object_id,
         event.actor,
         event.via,
         event.request_id,
-        json.dumps(event.changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        changes_text,
     )
+
+
+def digest(fields) -> str:
     return hashlib.sha256(SEPARATOR.join(fields).encode()).hexdigest()
+
+
+def content_hash(event) -> str:
+    """The SQLite kind: canonical JSON for the changes."""
+    return digest(hashed_fields(event))
 
 
 def chain_hash(previous: str, seal_seq: int, event_id: int, content: str) -> str:

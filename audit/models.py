@@ -41,3 +41,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.model} {self.object_id}"
+
+
+class AuditArchive(models.Model):
+    """Rows of the trail moved to a file by ``manage.py audit_archive``: a prefix of the chain.
+
+    The rows sealed ``first_seal_seq``..``last_seal_seq`` are in ``file`` (gzip'd JSON lines,
+    whose sha256 is ``sha256``); ``previous_hash`` is the chain hash the file's first row links
+    to, ``anchor_hash`` the chain hash of its last row, where the rows left in the table go on
+    (verify_audit starts there). Removed when the file is restored.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    before = models.DateField(help_text="The first month kept in the table.")
+    first_seal_seq = models.BigIntegerField()
+    last_seal_seq = models.BigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    anchor_hash = models.CharField(max_length=64)
+    rows = models.BigIntegerField()
+    file = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "audit_archives"
+        ordering = ["-last_seal_seq"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_seal_seq__gte=1)
+                & models.Q(last_seal_seq__gte=models.F("first_seal_seq"))
+                & models.Q(rows=models.F("last_seal_seq") - models.F("first_seal_seq") + 1),
+                name="ck_audit_archives_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file} (seals {self.first_seal_seq}..{self.last_seal_seq})"

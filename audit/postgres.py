@@ -7,13 +7,20 @@ transaction (safe under PgBouncer's transaction pooling, unlike a session-level 
 per transaction before its first write (audit.connection). A change made outside the application
 (psql) is still recorded, with ``via`` = ``sql`` and no actor.
 
-audit_events itself refuses UPDATE and DELETE (the sealing step's one update of a row's empty
-seal columns aside), and a BEFORE INSERT trigger writes each row's content hash.
+audit_events itself refuses UPDATE, DELETE and TRUNCATE, with two exceptions: the sealing step's
+one update of a row's empty seal columns, and ``audit_archive`` (audit.archive), which names in
+``wms.audit_archive`` (transaction-local) an archive recorded in audit_archives and may then
+delete, or restore with their seal columns, only the sealed rows of that archive's range. A
+BEFORE INSERT trigger writes each row's content hash. TRUNCATE is refused unless
+``wms.audit_truncate`` is ``on`` in the transaction, which only the test suite's flush sets
+(tests/support/database.py): no command of the application does.
 """
 
 from audit.registry import AUDITED, LIFECYCLE_VERBS
 
 CONTEXT_SETTING = "wms.audit"
+ARCHIVE_SETTING = "wms.audit_archive"
+TRUNCATE_SETTING = "wms.audit_truncate"
 
 _VERBS = " ".join(
     f"WHEN '{before}:{after}' THEN '{verb}'" for (before, after), verb in LIFECYCLE_VERBS.items()
@@ -28,11 +35,26 @@ LANGUAGE sql STABLE AS $$
     ), 'UTF8')), 'hex')
 $$;
 
+-- Whether the archive named in the transaction's setting covers this seal number.
+CREATE OR REPLACE FUNCTION audit_archived(seal bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF seal IS NULL OR coalesce(current_setting('{ARCHIVE_SETTING}', true), '') = '' THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (
+        SELECT 1 FROM audit_archives a
+        WHERE a.id = current_setting('{ARCHIVE_SETTING}')::bigint
+          AND seal BETWEEN a.first_seal_seq AND a.last_seal_seq);
+END $$;
+
 CREATE OR REPLACE FUNCTION audit_events_hash() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.content_hash := audit_content_hash(NEW);
-    NEW.seal_seq := NULL;
-    NEW.chain_hash := '';
+    IF NOT audit_archived(NEW.seal_seq) THEN  -- only a restored row keeps its seal
+        NEW.seal_seq := NULL;
+        NEW.chain_hash := '';
+    END IF;
     RETURN NEW;
 END $$;
 
@@ -42,6 +64,12 @@ BEGIN
        AND to_jsonb(OLD) - '{{seal_seq,chain_hash}}'::text[]
            = to_jsonb(NEW) - '{{seal_seq,chain_hash}}'::text[] THEN
         RETURN NEW;  -- sealing: the chain columns are set once, nothing else changes
+    END IF;
+    IF TG_OP = 'DELETE' AND audit_archived(OLD.seal_seq) THEN
+        RETURN OLD;  -- audit_archive, after writing the rows to its file
+    END IF;
+    IF TG_OP = 'TRUNCATE' AND current_setting('{TRUNCATE_SETTING}', true) = 'on' THEN
+        RETURN NULL;  -- the test suite's flush between transactional tests
     END IF;
     RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
@@ -91,6 +119,8 @@ CREATE OR REPLACE TRIGGER audit_events_hash BEFORE INSERT ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_hash();
 CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_guard();
+CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_guard();
 """
 
 

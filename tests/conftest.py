@@ -4,12 +4,15 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
 
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.support.cache import clear_rate_limits
-from tests.support.database import ON_POSTGRES, postgres_only
+from tests.support.database import ON_POSTGRES, install_flush_truncate, postgres_only
 from tests.support.users import api_client, user_with
 from wms.roles import CLERK, MANAGER
+
+connection_created.connect(install_flush_truncate, dispatch_uid="tests-flush-truncate")
 
 
 def pytest_collection_modifyitems(items):

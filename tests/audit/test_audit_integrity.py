@@ -121,3 +121,26 @@ def test_rows_cannot_be_inserted_presealed():
         )
         seal_seq, content_hash = cursor.fetchone()
     assert seal_seq is None and content_hash != "forged"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("setting", [None, "off", ""])
+def test_truncate_is_refused(setting):
+    ProductFactory()
+    with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if setting is not None:
+                cursor.execute("SELECT set_config('wms.audit_truncate', %s, true)", [setting])
+            cursor.execute("TRUNCATE audit_events")
+    assert AuditEvent.objects.exists()
+    assert chain.verify().problems == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_suites_flush_still_empties_the_trail():
+    """A transactional test's teardown flushes every table with TRUNCATE: this one leaves audit
+    rows behind for it (tests/support/database.py turns the guard off for that statement)."""
+    ProductFactory()
+    assert AuditEvent.objects.exists()

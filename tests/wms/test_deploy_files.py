@@ -116,6 +116,8 @@ def test_housekeeping_cronjobs_run_existing_commands_with_known_variables():
         "wms-purge-webhook-events",
         "wms-clear-oauth-tokens",
         "wms-emit-lot-events",
+        "wms-seal-audit",
+        "wms-audit-archive",
     }
     for job in jobs:
         (container,) = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
@@ -157,6 +159,16 @@ def test_the_daily_backup_dumps_to_its_volume_with_the_apps_database_url():
     claim = k8s("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
     assert dump["volumeMounts"] == [{"name": volume["name"], "mountPath": "/backups"}]
     assert claim["metadata"]["name"] == "wms-backups"
+
+
+def test_the_audit_archive_writes_its_files_to_its_own_volume():
+    pod = k8s("CronJob", "wms-audit-archive")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    (volume,) = pod["volumes"]
+    k8s("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
+    command = container["command"]
+    to = command[command.index("--to") + 1]
+    assert container["volumeMounts"] == [{"name": volume["name"], "mountPath": to}]
 
 
 def test_deployment_matches_the_guide_and_the_project():

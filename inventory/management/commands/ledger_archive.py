@@ -6,14 +6,7 @@ from django.db import connection
 from inventory.archive import archive, restore
 from wms.db import maintenance_wait
 from wms.exceptions import DomainError
-
-
-def month(text: str) -> date:
-    try:
-        year, number = (int(part) for part in text.split("-"))
-        return date(year, number, 1)
-    except ValueError:
-        raise CommandError(f"--before takes a month as YYYY-MM, not {text!r}.") from None
+from wms.management.arguments import month
 
 
 class Command(BaseCommand):
