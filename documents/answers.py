@@ -19,7 +19,12 @@ def as_posted(document: Document) -> Document:
     entered = {
         row["id"]: row
         for row in DocumentLine.objects.filter(document_id=document.pk).values(
-            "id", "product__decimals", "packaging_id", "packaging__code", "packaging_quantity"
+            "id",
+            "product__decimals",
+            "packaging_id",
+            "packaging__code",
+            "packaging_quantity",
+            "loose_quantity",
         )
     }
     lines = []
@@ -38,6 +43,7 @@ def as_posted(document: Document) -> Document:
         how = entered[row.id]
         line.decimals = how["product__decimals"]
         line.packaging_quantity = how["packaging_quantity"]
+        line.loose_quantity = how["loose_quantity"]
         if how["packaging_id"] is not None:
             line.packaging = Packaging(id=how["packaging_id"], code=how["packaging__code"])
         line.reserved = 0

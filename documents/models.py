@@ -214,6 +214,8 @@ class DocumentLine(models.Model):
     )
     packaging_quantity = models.BigIntegerField(null=True, blank=True)
     packaging_size = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Steps entered beside the packs: a count of "3 cases + 4" keeps 3 cases and 4 loose.
+    loose_quantity = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "document_lines"
@@ -232,12 +234,24 @@ class DocumentLine(models.Model):
                     packaging__isnull=True,
                     packaging_quantity__isnull=True,
                     packaging_size__isnull=True,
+                    loose_quantity__isnull=True,
                 )
                 | Q(
                     packaging__isnull=False,
                     packaging_quantity__isnull=False,
                     packaging_size__gte=2,
+                    loose_quantity__isnull=True,
                     quantity=F("packaging_quantity") * F("packaging_size"),
+                )
+                # NULLs spelled out: a CHECK passes what it cannot decide.
+                | Q(
+                    packaging__isnull=False,
+                    packaging_quantity__isnull=False,
+                    packaging_quantity__gte=0,
+                    packaging_size__gte=2,
+                    loose_quantity__isnull=False,
+                    loose_quantity__gte=0,
+                    quantity=F("packaging_quantity") * F("packaging_size") + F("loose_quantity"),
                 ),
                 name="check_document_lines_packaging_exact",
             ),

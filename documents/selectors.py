@@ -17,7 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncHour
 
 from documents.models import Document, DocumentLine, PickList, PostingFailure
-from inventory.selectors import ledger
+from inventory.quantities import quantity_in_packs
+from inventory.selectors import ledger, packs_of
 from warehouses.models import Location
 from wms.routers import reporting
 
@@ -143,6 +144,22 @@ def pick_tasks(*, pick_list_id: int) -> list[dict]:
     """What to pick for a pick list: one task per (location, product, lot), summed over its
     documents' reservations, in walking order (pick order, then path). One query."""
     return ledger.reserved_tasks(documents=_picked(pick_list_id))
+
+
+def pick_tasks_in_packs(*, pick_list_id: int) -> list[dict]:
+    """pick_tasks, each with ``packs``: its quantity as the paper, the phone and the API say it
+    ("2 case + 5 pcs", largest first, in the packagings that may ship), or None when the
+    quantity says it all. Two queries."""
+    tasks = pick_tasks(pick_list_id=pick_list_id)
+    packs = packs_of({task["quant__product_id"] for task in tasks}, shipping=True)
+    for task in tasks:
+        task["packs"] = quantity_in_packs(
+            task["quantity"],
+            task["quant__product__decimals"],
+            task["quant__product__unit"],
+            packs.get(task["quant__product_id"]),
+        )
+    return tasks
 
 
 def pick_reservations(*, pick_list_id: int) -> list[tuple[int, int, int, int, int | None, int]]:

@@ -40,6 +40,12 @@ class DocumentLineSerializer(serializers.ModelSerializer):
     packaging_quantity = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Whole packs, when entered in packs."
     )
+    loose_quantity = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text='Stock steps entered beside the packs ("3 cases + 4": 4); `quantity` is '
+        "packaging_quantity × the pack's steps + this.",
+    )
 
     class Meta:
         model = DocumentLine
@@ -50,6 +56,7 @@ class DocumentLineSerializer(serializers.ModelSerializer):
             "unit_quantity",
             "packaging",
             "packaging_quantity",
+            "loose_quantity",
             "location",
             "destination_location",
             "lot",
@@ -193,6 +200,14 @@ class LineInputSerializer(serializers.Serializer):
         required=False,
         help_text="Whole packs of `packaging`; given with it and only with it.",
     )
+    loose_quantity = StrictIntegerField(
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        required=False,
+        help_text='Stock steps beside whole packs, for what is not a whole pack ("3 cases + 4" '
+        "is packaging case, packaging_quantity 3, loose_quantity 4; a count of an open case). "
+        "Only with packaging; packaging_quantity then 0 or more.",
+    )
 
     location = StrictIntegerField(
         min_value=1,
@@ -236,6 +251,8 @@ class LineInputSerializer(serializers.Serializer):
             )
         if ("packaging" in attrs) != ("packaging_quantity" in attrs):
             raise ValidationError("packaging and packaging_quantity go together.")
+        if "loose_quantity" in attrs and "packaging" not in attrs:
+            raise ValidationError("loose_quantity goes with packaging and packaging_quantity.")
         return attrs
 
 
@@ -275,6 +292,7 @@ class LinesField(serializers.ListField):
                 unit_quantity=line.get("unit_quantity"),
                 packaging=line.get("packaging"),
                 packaging_quantity=line.get("packaging_quantity"),
+                loose_quantity=line.get("loose_quantity"),
                 location_id=line.get("location"),
                 destination_location_id=line.get("destination_location"),
                 lot=line.get("lot") or None,

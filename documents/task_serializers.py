@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents.models import MAX_LINES, PickList
-from documents.selectors import pick_tasks
+from documents.selectors import pick_tasks_in_packs
 from documents.serializers import DocumentSerializer
 from warehouses.models import join_path
 from wms.api import StrictBooleanField, StrictCharField, StrictIntegerField
@@ -18,7 +18,13 @@ class PickTaskSerializer(serializers.Serializer):
     sku = serializers.CharField(source="quant__product__sku")
     lot = serializers.CharField(source="quant__lot__code", allow_null=True)
     expires_on = serializers.DateField(source="quant__lot__expires_on", allow_null=True)
-    quantity = serializers.IntegerField()
+    quantity = serializers.IntegerField(help_text="In stock steps.")
+    packs = serializers.CharField(
+        allow_null=True,
+        help_text="The quantity in packs as the pick list prints it, largest first, in the "
+        'packagings that may ship ("2 case + 5 pcs", "1.250 kg"); null when `quantity` says it '
+        "all (no such packaging, counted whole, less than one pack).",
+    )
 
     def get_location_path(self, task) -> str:
         return join_path(task["quant__location__warehouse__code"], task["quant__location__path"])
@@ -35,7 +41,7 @@ class PickListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PickTaskSerializer(many=True))
     def get_tasks(self, pick_list):
-        return PickTaskSerializer(pick_tasks(pick_list_id=pick_list.pk), many=True).data
+        return PickTaskSerializer(pick_tasks_in_packs(pick_list_id=pick_list.pk), many=True).data
 
 
 class PickListCreateSerializer(serializers.Serializer):

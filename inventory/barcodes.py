@@ -118,6 +118,18 @@ def barcode_svg(code: str, *, text: bool = True) -> SafeString:
         symbol = python_barcode.get("ean13", code[1:13], writer=SVGWriter())
     else:
         symbol = python_barcode.get("code128", code, writer=SVGWriter())
+    return _svg(symbol, text)
+
+
+def gtin14_svg(gtin: str) -> SafeString:
+    """A case's GTIN-14 as ITF-14, the symbology GS1 gives to GTINs printed on corrugated
+    cases; scanners send its 14 digits, which the scan endpoint finds as the packaging."""
+    if not (is_gtin_shaped(gtin) and len(gtin) == 14):
+        return barcode_svg(gtin)
+    return _svg(python_barcode.get("itf", gtin, writer=SVGWriter()), True)
+
+
+def _svg(symbol, text: bool) -> SafeString:
     svg = symbol.render(
         {
             "module_height": 10.0,

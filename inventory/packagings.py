@@ -37,6 +37,8 @@ class Packaging(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="uq_packagings_product_code"),
             models.UniqueConstraint(fields=["barcode"], name="uq_packagings_barcode"),
+            # Target of the composite foreign key from reorder points (added in SQL).
+            models.UniqueConstraint(fields=["product", "id"], name="uq_packagings_product_id"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=2), name="check_packagings_quantity_at_least_2"
             ),

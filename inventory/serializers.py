@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 
 from inventory.models import (
     Lot,
+    Packaging,
     Quant,
     ReorderPoint,
 )
@@ -89,8 +90,21 @@ class ReorderPointSerializer(ModelSerializer):
         min_value=0, max_value=BIGINT_MAX, help_text="At least min_quantity."
     )
     available = serializers.IntegerField(read_only=True, help_text="0 when never in stock.")
+    packaging = serializers.CharField(
+        source="packaging_code",
+        max_length=32,
+        allow_null=True,
+        required=False,
+        help_text="The code of one of the product's packagings (case, pallet): order whole "
+        "packs of it, rounded up. null: order exactly what is missing.",
+    )
     to_order = serializers.IntegerField(
-        read_only=True, help_text="target_quantity - available, or 0 when at the target."
+        read_only=True,
+        help_text="target_quantity - available, rounded up to whole packs of `packaging`; 0 "
+        "when at the target.",
+    )
+    to_order_packs = serializers.SerializerMethodField(
+        help_text="to_order in packs of `packaging`; null without one."
     )
 
     class Meta:
@@ -101,10 +115,17 @@ class ReorderPointSerializer(ModelSerializer):
             "product",
             "min_quantity",
             "target_quantity",
+            "packaging",
             "available",
             "to_order",
+            "to_order_packs",
             "updated_at",
         ]
+
+    def get_to_order_packs(self, point) -> int | None:
+        if point.pack_quantity is None or point.to_order % point.pack_quantity:
+            return None
+        return point.to_order // point.pack_quantity
 
     def validate(self, attrs):
         low = attrs.get("min_quantity", getattr(self.instance, "min_quantity", None))
@@ -113,7 +134,36 @@ class ReorderPointSerializer(ModelSerializer):
             raise serializers.ValidationError(
                 {"target_quantity": ["The target must be at least the minimum."]}
             )
+        if "packaging_code" in attrs:
+            attrs["packaging"] = self._packaging(attrs.pop("packaging_code"), attrs)
+        elif (
+            self.instance is not None
+            and self.instance.packaging_id is not None
+            and attrs.get("product", self.instance.product) != self.instance.product
+        ):
+            raise serializers.ValidationError(
+                {"packaging": ["Another product: give one of its packagings, or null."]}
+            )
         return attrs
+
+    def _packaging(self, code, attrs):
+        """The product's packaging of that code (None for none); a 400 naming the codes the
+        product has when it has no such packaging."""
+        if code is None:
+            return None
+        product = attrs.get("product", getattr(self.instance, "product", None))
+        packs = {p.code: p for p in Packaging.objects.filter(product=product)}
+        if code not in packs:
+            known = ", ".join(sorted(packs)) or "none"
+            raise serializers.ValidationError(
+                {"packaging": [f"{product.sku} has no packaging {code!r} (it has: {known})."]}
+            )
+        return packs[code]
+
+    def update(self, instance, validated_data):
+        # The instance was read with what to order then: read it back with the new figures.
+        super().update(instance, validated_data)
+        return reorder_point_list().get(pk=instance.pk)
 
     def to_representation(self, instance):
         if not hasattr(instance, "available"):  # just written: read it back with its stock

@@ -23,7 +23,7 @@ from documents.services import (
     user_can_post,
 )
 from inventory.models import Product
-from inventory.quantities import steps_format
+from inventory.quantities import steps_format, steps_parse
 from inventory.selectors import line_moves
 
 
@@ -104,6 +104,15 @@ class LineForm(forms.ModelForm):
     pack = forms.CharField(
         max_length=32, required=False, help_text="The packaging's code: case, pallet…"
     )
+    # In the product's unit, decimals allowed: beside packs, the rest of "4 cases + 3" (an
+    # open case on a count); alone, the quantity ("1.250" kg) instead of its steps.
+    loose = forms.CharField(
+        label="+ in unit",
+        max_length=40,
+        required=False,
+        help_text='Beside packs, what is not a whole pack ("4 case + 3"); alone, the quantity '
+        'in the unit ("1.250").',
+    )
 
     class Meta:
         model = DocumentLine
@@ -120,15 +129,23 @@ class LineForm(forms.ModelForm):
         if self.instance.packaging_id:
             self.initial.setdefault("pack", self.instance.packaging.code)
             self.initial.setdefault("packs", self.instance.packaging_quantity)
+            if self.instance.loose_quantity is not None:
+                loose = steps_format(self.instance.loose_quantity, self.instance.product.decimals)
+                self.initial.setdefault("loose", loose)
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("product")
-            and data.get("quantity") is None
-            and not (data.get("pack") or data.get("packs") is not None)
-        ):
+        product = data.get("product")
+        loose = (data.get("loose") or "").strip()
+        packed = bool(data.get("pack")) or data.get("packs") is not None
+        if product and data.get("quantity") is None and not (packed or loose):
             self.add_error("quantity", "Give a quantity, or packs of a packaging.")
+        if product and loose and packed:
+            # Beside packs the rest is steps; alone it goes to the service as unit_quantity.
+            try:
+                data["loose_steps"] = steps_parse(loose, product.decimals)
+            except ValidationError as exc:
+                self.add_error("loose", exc.messages)
         return data
 
     def _post_clean(self):
@@ -191,14 +208,18 @@ def _line_input(data, changed=()) -> LineInput:
     place = data.get("location")
     destination = data.get("destination_location")
     packed = bool(data.get("pack")) or data.get("packs") is not None
-    # A line in packs shows its quantity too: packs decide unless the quantity was retyped
-    # (then both are given, and the service says to choose).
-    quantity = data.get("quantity") if not packed or "quantity" in changed else None
+    loose = (data.get("loose") or "").strip()
+    # A line in packs (or in the unit) shows its quantity too: packs decide unless the
+    # quantity was retyped (then both are given, and the service says to choose).
+    typed = packed or bool(loose)
+    quantity = data.get("quantity") if not typed or "quantity" in changed else None
     return LineInput(
         product_id=data["product"].pk,
         quantity=quantity,
+        unit_quantity=loose if loose and not packed else None,
         packaging=(data.get("pack") or "").strip() if packed else None,
         packaging_quantity=data.get("packs") if packed else None,
+        loose_quantity=data.get("loose_steps") if packed and loose else None,
         location_id=place.pk if place else None,
         destination_location_id=destination.pk if destination else None,
         lot=data.get("lot_code") or None,
@@ -227,6 +248,7 @@ class LineInline(admin.TabularInline):
         "quantity",
         "packs",
         "pack",
+        "loose",
         "unit",
         "in_stock",
         "location",
@@ -272,7 +294,7 @@ class LineInline(admin.TabularInline):
             return ("product", "quantity", "unit", *where)
         if obj.doc_type == DocType.COUNT:
             # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
-            return ("product", "quantity", "packs", "pack", "unit", *where)
+            return ("product", "quantity", "packs", "pack", "loose", "unit", *where)
         return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
 
     def get_readonly_fields(self, request, obj=None):

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 
 from documents.admin.common import _refusal
 from documents.models import PickConfirmation, PickList
-from documents.selectors import pick_tasks
+from documents.selectors import pick_tasks, pick_tasks_in_packs
 from documents.services import pick_confirm, pick_list_finish, task_key
 from inventory.selectors import scan_resolve
 from warehouses.models import join_path
@@ -39,6 +39,7 @@ def _task(task: dict, confirmed: dict[str, PickConfirmation]) -> dict:
         "lot": task["quant__lot__code"],
         "expires_on": str(task["quant__lot__expires_on"] or "") or None,
         "quantity": task["quantity"],
+        "packs": task["packs"],
         "picked": done.quantity if done else None,
     }
 
@@ -127,7 +128,7 @@ class PickPhoneMixin:
     def phone_view(self, request, pick_list_id):
         pick_list = self._phone_list(request, pick_list_id)
         confirmed = {c.task: c for c in PickConfirmation.objects.filter(pick_list=pick_list)}
-        tasks = [_task(t, confirmed) for t in pick_tasks(pick_list_id=pick_list.pk)]
+        tasks = [_task(t, confirmed) for t in pick_tasks_in_packs(pick_list_id=pick_list.pk)]
         action = reverse("admin:documents_picklist_phone_action", args=[pick_list.pk, "_"])
         return TemplateResponse(
             request,

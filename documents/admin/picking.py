@@ -23,14 +23,12 @@ from documents.models import Document, PickList, Status
 from documents.selectors import (
     lines_with_reserved,
     pick_task_documents,
-    pick_tasks,
+    pick_tasks_in_packs,
     reserved_since,
 )
 from documents.services import document_post, pick_list_create, user_can_post
 from inventory.barcodes import barcode_svg
 from inventory.models import Unit
-from inventory.quantities import quantity_in_packs
-from inventory.selectors import packs_of
 from warehouses.models import join_path
 from wms.admin_mixins import ReadOnlyAdminMixin, change_link
 from wms.exceptions import DomainError
@@ -226,9 +224,7 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         served = pick_task_documents(pick_list_id=pick_list.pk)
         tasks = []
-        found = list(pick_tasks(pick_list_id=pick_list.pk))
-        packs = packs_of({task["quant__product_id"] for task in found}, shipping=True)
-        for task in found:
+        for task in pick_tasks_in_packs(pick_list_id=pick_list.pk):
             place = join_path(
                 task["quant__location__warehouse__code"], task["quant__location__path"]
             )
@@ -247,12 +243,7 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     "lot_code": barcode_svg(lot) if lot else None,
                     "expires_on": task["quant__lot__expires_on"],
                     "quantity": task["quantity"],
-                    "packs": quantity_in_packs(
-                        task["quantity"],
-                        task["quant__product__decimals"],
-                        task["quant__product__unit"],
-                        packs.get(task["quant__product_id"]),
-                    ),
+                    "packs": task["packs"],
                     "unit": UNITS.get(task["quant__product__unit"], task["quant__product__unit"]),
                     "documents": served.get(key, []),
                 }

@@ -100,9 +100,15 @@ def _current_lines(document: Document) -> list[LineInput]:
             packaging_id=packaging_id,
             packaging_quantity=packs,
             packaging_size=size,
+            loose_quantity=loose,
         )
-        for *values, lot, packaging_id, packs, size in document.lines.values_list(
-            *fields, "lot__code", "packaging_id", "packaging_quantity", "packaging_size"
+        for *values, lot, packaging_id, packs, size, loose in document.lines.values_list(
+            *fields,
+            "lot__code",
+            "packaging_id",
+            "packaging_quantity",
+            "packaging_size",
+            "loose_quantity",
         )
     ]
 
@@ -125,6 +131,7 @@ def _write_lines(document: Document, resolved: list[tuple[LineInput, int | None]
             packaging_id=line.packaging_id,
             packaging_quantity=line.packaging_quantity if line.packaging_id else None,
             packaging_size=line.packaging_size,
+            loose_quantity=line.loose_quantity if line.packaging_id else None,
         )
         for line, lot_id in resolved
     )

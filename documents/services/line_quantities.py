@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from documents.models import DocType
 from inventory.models import Packaging
-from inventory.quantities import packs_to_steps, steps_parse, whole_packs_problem
+from inventory.quantities import MAX_QUANTITY, packs_to_steps, steps_parse, whole_packs_problem
 
 # Which packagings a type may be entered in, and which whole-pack rule of the product it obeys.
 PACK_RULES = {
@@ -51,8 +51,11 @@ def line_resolve(doc_type: str, line, product, packagings: list[Packaging]):
             "give exactly one of quantity, unit_quantity or packaging with packaging_quantity"
             + (f", not {' and '.join(given)}." if given else ".")
         )
-    if (line.packaging is None) != (line.packaging_quantity is None) and line.packaging_id is None:
-        return None, "packaging and packaging_quantity go together."
+    if line.packaging_id is None:
+        if (line.packaging is None) != (line.packaging_quantity is None):
+            return None, "packaging and packaging_quantity go together."
+        if line.loose_quantity is not None and line.packaging is None:
+            return None, "loose_quantity goes with packaging and packaging_quantity."
     rule = PACK_RULES.get(doc_type)
     if line.unit_quantity is not None:
         try:
@@ -79,11 +82,20 @@ def _in_packs(line, product, packagings, rule):
         return line, f"{product.sku} has no packaging {line.packaging!r}."
     if rule is not None and not getattr(pack, rule[0]):
         return line, f"packaging {pack.code} of {product.sku} may not be {rule[2]}."
-    count = line.packaging_quantity
+    count, loose = line.packaging_quantity, line.loose_quantity
     if isinstance(count, bool) or not isinstance(count, int):
         return line, "packaging_quantity must be a whole number of packs."
+    if loose is not None:
+        # "3 cases + 4": counted goods, never negative; an adjustment's sign goes on packs alone.
+        if isinstance(loose, bool) or not isinstance(loose, int) or loose < 0 or count < 0:
+            return line, (
+                "loose_quantity is a whole number of steps, 0 or more, beside 0 or more packs."
+            )
     try:
         steps = packs_to_steps(count, pack.quantity)
     except ValidationError as exc:
         return line, exc.messages[0]
+    if loose and steps + loose > MAX_QUANTITY:
+        return line, f"{count} {pack.code} + {loose} is too large: at most {MAX_QUANTITY}."
+    steps += loose or 0
     return replace(line, quantity=steps, packaging_id=pack.pk, packaging_size=pack.quantity), None

@@ -23,8 +23,9 @@ from warehouses.models import Location, Warehouse
 class LineInput:
     """One line as given. Its quantity is exactly one of ``quantity`` (stock steps),
     ``unit_quantity`` (a decimal text in the product's unit) or ``packaging`` (a code) with
-    ``packaging_quantity`` (whole packs); validation returns it with ``quantity`` in steps and,
-    for packs, ``packaging_id`` and ``packaging_size`` (the pack's steps then)."""
+    ``packaging_quantity`` (whole packs) and, optionally, ``loose_quantity`` (steps beside
+    them: "3 cases + 4"); validation returns it with ``quantity`` in steps and, for packs,
+    ``packaging_id`` and ``packaging_size`` (the pack's steps then)."""
 
     product_id: int
     quantity: int | None = None
@@ -37,6 +38,7 @@ class LineInput:
     packaging_quantity: int | None = None
     packaging_id: int | None = None
     packaging_size: int | None = None
+    loose_quantity: int | None = None
 
 
 # Which line fields each type uses; a field given to a type that does not use it is an error.

@@ -27,7 +27,7 @@ def short_points():
     """The reorder points below their minimum, with ``to_order``, by warehouse and SKU."""
     return (
         below_reorder_point(reorder_point_list())
-        .select_related("warehouse", "product")
+        .select_related("warehouse", "product", "packaging")
         .order_by("warehouse__code", "product__sku")
     )
 
@@ -41,9 +41,10 @@ def replenish(
     user=None,
 ) -> Replenished:
     """Draft documents for the reorder points ``point_ids`` that are below their minimum, each
-    line ordering the point's ``to_order``: with ``mode`` "receipt" one receipt per warehouse;
-    with "transfer" one transfer from warehouse ``source_id`` per destination, only for what the
-    source has enough of (the rest is in ``skipped``, never half sent). All drafts or none.
+    line ordering the point's ``to_order`` (in whole packs of its packaging, if it has one):
+    with ``mode`` "receipt" one receipt per warehouse; with "transfer" one transfer from
+    warehouse ``source_id`` per destination, only for what the source has enough of (the rest
+    is in ``skipped``, never half sent). All drafts or none.
 
     Raises PermissionDenied, ValidationError (no points, an unknown point or source).
     """
@@ -66,7 +67,7 @@ def replenish(
     elif mode == RECEIPT:
         source, by_warehouse = None, defaultdict(list)
         for point in points:
-            by_warehouse[point.warehouse_id].append(LineInput(point.product_id, point.to_order))
+            by_warehouse[point.warehouse_id].append(_line(point))
     else:
         raise ValidationError({"mode": [f"{mode!r} is neither {RECEIPT!r} nor {TRANSFER!r}."]})
     with transaction.atomic():
@@ -98,5 +99,17 @@ def _transfer_lines(points, source: Warehouse, skipped: list[str]) -> dict[int, 
             )
         else:
             have[point.product_id] -= point.to_order  # two destinations share the source
-            by_destination[point.warehouse_id].append(LineInput(point.product_id, point.to_order))
+            by_destination[point.warehouse_id].append(_line(point))
     return by_destination
+
+
+def _line(point) -> LineInput:
+    """The point's order: in whole packs of its packaging when it has one (so the draft and
+    its papers say "10 case"), else in stock steps."""
+    if point.packaging is not None and point.to_order % point.packaging.quantity == 0:
+        return LineInput(
+            point.product_id,
+            packaging=point.packaging.code,
+            packaging_quantity=point.to_order // point.packaging.quantity,
+        )
+    return LineInput(point.product_id, point.to_order)

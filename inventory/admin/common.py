@@ -67,8 +67,11 @@ class Label:
     code: str  # the barcode's SVG
 
 
-def label_sheet(request, title: str, labels: list[Label], queryset, *, columns: int):
-    """A sheet of labels to print (at most LABELS_MAX of the selection; the sheet says so)."""
+def label_sheet(
+    request, title: str, labels: list[Label], queryset, *, columns: int, note: str = ""
+):
+    """A sheet of labels to print (at most LABELS_MAX of the selection; the sheet says so),
+    with ``note`` beside its tools (what was left off, and why)."""
     opts = queryset.model._meta
     context = {
         "title": title,
@@ -76,6 +79,7 @@ def label_sheet(request, title: str, labels: list[Label], queryset, *, columns: 
         "columns": columns,
         "back": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         "more": queryset.count() > LABELS_MAX,
+        "note": note,
     }
     return TemplateResponse(request, "admin/inventory/labels.html", context)
 

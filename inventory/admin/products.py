@@ -1,7 +1,7 @@
 """The products screen: stock per warehouse and location, latest movements, labels."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -20,10 +20,12 @@ from inventory.admin.common import (
 )
 from inventory.admin.packagings import PackagingInline
 from inventory.admin.product_import import ProductImportMixin
-from inventory.barcodes import barcode_normalize, barcode_svg, is_gtin_shaped
+from inventory.barcodes import barcode_normalize, barcode_svg, gtin14_svg, is_gtin_shaped
 from inventory.models import (
+    Packaging,
     Product,
 )
+from inventory.quantities import steps_format
 from inventory.selectors import (
     barcode_taken,
     product_movements,
@@ -227,7 +229,7 @@ class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
             product.pk,
         )
 
-    actions = ("print_labels",)
+    actions = ("print_labels", "print_case_labels", "export_packagings")
 
     @admin.action(description="Print labels of selected products")
     def print_labels(self, request, queryset):
@@ -236,6 +238,37 @@ class ProductAdmin(LargeListAdmin, ProductImportMixin, admin.ModelAdmin):
             Label("sku", p.sku, p.name, p.sku, barcode_svg(p.barcode or p.sku)) for p in products
         ]
         return label_sheet(request, "Product labels", labels, queryset, columns=3)
+
+    @admin.action(description="Print case labels (GTIN-14) of selected products' packagings")
+    def print_case_labels(self, request, queryset):
+        """One label per packaging that has a barcode: its GTIN-14 as ITF-14, and what one
+        pack holds. A packaging without a barcode gets none: a label with the unit's code
+        would count a case as one piece."""
+        packs = list(
+            Packaging.objects.filter(product__in=queryset)
+            .select_related("product")
+            .order_by("product__sku", "quantity")[:LABELS_MAX]
+        )
+        labels = [
+            Label(
+                "packaging",
+                pack.barcode,
+                f"{pack.product.sku} — {pack.label} of "
+                f"{steps_format(pack.quantity, pack.product.decimals)} {pack.product.unit}",
+                pack.product.name,
+                gtin14_svg(pack.barcode),
+            )
+            for pack in packs
+            if pack.barcode
+        ]
+        missing = [f"{p.product.sku} {p.code}" for p in packs if not p.barcode]
+        note = (
+            f"No label for packagings without a barcode: {', '.join(missing)}." if missing else ""
+        )
+        if not labels:
+            self.message_user(request, note or "No packagings to label.", messages.WARNING)
+            return None
+        return label_sheet(request, "Case labels", labels, queryset, columns=2, note=note)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

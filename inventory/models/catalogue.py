@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from inventory.barcodes import barcode_normalize
-from inventory.quantities import MAX_DECIMALS
+from inventory.quantities import MAX_DECIMALS, packs_text
 from wms.db import NamedIndex
 
 
@@ -158,7 +158,8 @@ class Lot(models.Model):
 
 class ReorderPoint(models.Model):
     """When a warehouse runs low on a product: below ``min_quantity`` available, order up to
-    ``target_quantity``."""
+    ``target_quantity`` — in whole packs of ``packaging`` when one is set, rounded up, so that
+    an order never leaves the stock below the target (and so never below the minimum)."""
 
     warehouse = models.ForeignKey(
         "warehouses.Warehouse", on_delete=models.CASCADE, related_name="+", db_index=False
@@ -166,6 +167,16 @@ class ReorderPoint(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reorder_points")
     min_quantity = models.BigIntegerField(help_text="Short when less than this is available.")
     target_quantity = models.BigIntegerField(help_text="Order up to this; at least the minimum.")
+    # One of the product's packagings (the database checks whose, in PostgreSQL, with a
+    # composite foreign key); PROTECT: a packaging a reorder point orders in stays.
+    packaging = models.ForeignKey(
+        "inventory.Packaging",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Order whole packs of this packaging (rounded up to reach the target).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -187,6 +198,19 @@ class ReorderPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}@{self.warehouse_id}: {self.min_quantity}→{self.target_quantity}"
+
+    @property
+    def to_order_in_packs(self) -> str | None:
+        """What to order in packs ("10 case"), when the point orders in packs and something
+        is to be ordered (``to_order`` as reorder_point_list annotates it)."""
+        to_order = getattr(self, "to_order", None)
+        if self.packaging_id is None or not to_order:
+            return None
+        pack = self.packaging
+        product = self.product
+        return packs_text(
+            to_order, product.decimals, product.unit, [(pack.code, pack.quantity, pack.name)]
+        )
 
     def clean(self):
         if (

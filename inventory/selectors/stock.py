@@ -16,7 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import LessThan, LessThanOrEqual
 
 from inventory.closings import LedgerClosing, PeriodArchived, active_cut, opening_before
 from inventory.models import (
@@ -27,6 +27,7 @@ from inventory.models import (
     StockMovement,
     WarehouseInventory,
 )
+from inventory.quantities import MAX_QUANTITY
 
 
 def _opening(moment):
@@ -187,6 +188,7 @@ def stock_list() -> QuerySet[WarehouseInventory]:
             shown_available=F("quantity") - F("reserved"),
             min_quantity=Subquery(point.values("min_quantity")),
             target_quantity=Subquery(point.values("target_quantity")),
+            pack_quantity=Subquery(point.values("packaging__quantity")),
         )
         .annotate(to_order=_to_order())
         .order_by("warehouse_id", "product_id")
@@ -194,10 +196,27 @@ def stock_list() -> QuerySet[WarehouseInventory]:
 
 
 def _to_order():
-    """target - available when short of the target, else 0; NULL without a reorder point."""
+    """target - available when short of the target, rounded up to whole packs of the reorder
+    point's packaging (``pack_quantity``) when it has one; else 0; NULL without a reorder
+    point. Rounding up only: the order never leaves the stock below the target."""
+    missing = F("target_quantity") - F("available")
+    # (missing - 1) / pack + 1 packs: integer division on both databases, and no sum that
+    # could pass the bigint. A target so near the largest number that whole packs would pass
+    # it is left unrounded (the draft then says what is wrong).
+    packs = (missing - 1) / F("pack_quantity") + 1
+    fits = LessThanOrEqual(
+        packs, Value(MAX_QUANTITY, output_field=BigIntegerField()) / F("pack_quantity")
+    )
     return Case(
         When(target_quantity__isnull=True, then=None),
-        When(available__lt=F("target_quantity"), then=F("target_quantity") - F("available")),
+        When(
+            available__lt=F("target_quantity"),
+            then=Case(
+                When(pack_quantity__isnull=True, then=missing),
+                When(fits, then=packs * F("pack_quantity")),
+                default=missing,
+            ),
+        ),
         default=Value(0),
         output_field=BigIntegerField(),
     )
@@ -222,7 +241,9 @@ def reorder_point_list() -> QuerySet[ReorderPoint]:
             available=Coalesce(
                 Subquery(stock.annotate(free=F("quantity") - F("reserved")).values("free")),
                 Value(0),
-            )
+            ),
+            pack_quantity=F("packaging__quantity"),
+            packaging_code=F("packaging__code"),
         )
         .annotate(to_order=_to_order())
         .order_by("warehouse_id", "product_id")

@@ -1,9 +1,16 @@
 """Inventory services: the stock engine (``stock_apply``, the one place where stock changes),
-products, and the product import. Callers import from here; each concern has its module.
+products, and the product and packaging imports. Callers import from here; each concern has
+its module.
 """
 
 from inventory.exceptions import DecimalsInUse, TrackingInUse
 from inventory.services.lots import lot_check, lot_create, lots_create
+from inventory.services.packaging_import import (
+    PACKAGING_COLUMNS,
+    PACKAGING_REQUIRED_COLUMNS,
+    packagings_export,
+    packagings_import,
+)
 from inventory.services.product_import import (
     IMPORT_BATCH_SIZE,
     IMPORT_COLUMNS,
@@ -57,6 +64,10 @@ __all__ = [
     "product_check_decimals",
     "product_check_tracking",
     "products_import",
+    "packagings_export",
+    "packagings_import",
+    "PACKAGING_COLUMNS",
+    "PACKAGING_REQUIRED_COLUMNS",
     "removal_order",
     "reserved_per_line",
     "stock_apply",

@@ -69,10 +69,13 @@ class ImportRowOutcome:
 
 @dataclass
 class ProductImportResult:
+    """What an import did or would do; ``what`` names its rows ("products", "packagings")."""
+
     dry_run: bool
     columns: tuple[str, ...]
     rows: list[ImportRowOutcome] = field(default_factory=list)
     errors: list[ImportRowError] = field(default_factory=list)
+    what: str = "products"
 
     @property
     def ok(self) -> bool:
@@ -92,7 +95,7 @@ class ProductImportResult:
         )
         if self.saved:
             return (
-                f"Imported {len(self.rows)} products: {self.count('create')} created, "
+                f"Imported {len(self.rows)} {self.what}: {self.count('create')} created, "
                 f"{self.count('update')} updated, {self.count('unchanged')} unchanged."
             )
         if self.ok:
@@ -120,12 +123,12 @@ def products_import(
     Raises ValidationError when the file is not a CSV with a usable header.
     """
     reader = csv.reader(lines)
-    columns = _import_header(reader)
+    columns = import_header(reader, IMPORT_COLUMNS, IMPORT_REQUIRED_COLUMNS)
     result = ProductImportResult(dry_run=dry_run, columns=columns)
     first_line: dict[str, int] = {}
     # The audit trail records these changes as an import, by whoever runs it.
     with transaction.atomic(), acting(via=VIA_IMPORT):
-        for batch in _import_batches(reader):
+        for batch in import_batches(reader):
             parsed = []
             rows = [(line, *_import_row(columns, cells)) for line, cells in batch]
             barcode_owners = _import_barcode_owners(rows)
@@ -161,7 +164,9 @@ def products_import(
     return result
 
 
-def _import_header(reader) -> tuple[str, ...]:
+def import_header(reader, known: tuple[str, ...], required: tuple[str, ...]) -> tuple[str, ...]:
+    """The header's column names, lower case; ValidationError for an unknown, missing or
+    repeated column, or a file that is not CSV."""
     try:
         header = next(reader)
     except StopIteration:
@@ -170,12 +175,10 @@ def _import_header(reader) -> tuple[str, ...]:
         raise ValidationError(f"The header cannot be read as CSV: {exc}.") from None
     columns = tuple(name.strip().lower().lstrip("\ufeff") for name in header)
     problems = []
-    unknown = [c for c in columns if c not in IMPORT_COLUMNS]
+    unknown = [c for c in columns if c not in known]
     if unknown:
-        problems.append(
-            f"Unknown column(s): {', '.join(unknown)}. Known: {', '.join(IMPORT_COLUMNS)}."
-        )
-    missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in columns]
+        problems.append(f"Unknown column(s): {', '.join(unknown)}. Known: {', '.join(known)}.")
+    missing = [c for c in required if c not in columns]
     if missing:
         problems.append(f"Missing column(s): {', '.join(missing)}.")
     if len(set(columns)) != len(columns):
@@ -185,7 +188,8 @@ def _import_header(reader) -> tuple[str, ...]:
     return columns
 
 
-def _import_batches(reader) -> Iterator[list[tuple[int, list[str]]]]:
+def import_batches(reader) -> Iterator[list[tuple[int, list[str]]]]:
+    """(line number, cells) of the rows, IMPORT_BATCH_SIZE at a time, blank lines left out."""
     batch = []
     while True:
         try:
@@ -216,7 +220,7 @@ def _import_row(columns: tuple[str, ...], cells: list[str]) -> tuple[dict, list[
             if column in ("unit", "decimals", "price", "is_active") and not text:
                 raise ValidationError("a value is required.")
             if column == "is_active":
-                values[column] = _import_bool(text)
+                values[column] = import_bool(text)
                 continue
             if column == "barcode":
                 values[column] = barcode_normalize(text)
@@ -256,7 +260,7 @@ def _import_fixed_decimals(rows) -> dict[str, int]:
     return {differing[pk][0]: differing[pk][1] for pk in in_use}
 
 
-def _import_bool(text: str) -> bool:
+def import_bool(text: str) -> bool:
     if text.lower() in _TRUE:
         return True
     if text.lower() in _FALSE:

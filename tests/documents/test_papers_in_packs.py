@@ -50,3 +50,29 @@ def test_a_pick_list_says_cases_and_pieces(clerk_client, clerk, warehouse, goods
         reverse("admin:documents_picklist_print", args=[pick_list.pk])
     ).content.decode()
     assert '<div class="packs">2 case + 5 pcs</div>' in page
+
+
+def test_the_pick_list_api_says_cases_and_pieces_as_the_paper_does(
+    clerk_api, clerk, warehouse, goods
+):
+    water, gouda, pen = goods
+    shipment = make_document("shipment", warehouse, [(water, 509), (gouda, 1250), (pen, 3)])
+    document_reserve(document_id=shipment.pk)
+    pick_list = pick_list_create(document_ids=[shipment.pk], user=clerk)
+    tasks = clerk_api.get(f"/api/v1/pick-lists/{pick_list.pk}/").json()["tasks"]
+    packs = {task["sku"]: (task["quantity"], task["packs"]) for task in tasks}
+    # The pallet may not ship: tasks break into cases only, as the delivery note does.
+    assert packs == {
+        "WATER": (509, "42 case + 5 pcs"),
+        "GOUDA": (1250, "1.250 kg"),
+        "PEN": (3, None),
+    }
+
+
+def test_the_phone_says_the_packs_too(clerk_client, clerk, warehouse, goods):
+    water, _, _ = goods
+    shipment = make_document("shipment", warehouse, [(water, 29)])
+    document_reserve(document_id=shipment.pk)
+    pick_list = pick_list_create(document_ids=[shipment.pk], user=clerk)
+    page = clerk_client.get(reverse("admin:documents_picklist_phone", args=[pick_list.pk]))
+    assert '"packs": "2 case + 5 pcs"' in page.content.decode()

@@ -30,6 +30,10 @@ def test_the_demo_has_barcodes_to_scan_and_something_short(clerk_api):
     assert scanned["product"]["sku"] == "SKU-1001"
     short = clerk_api.get("/api/v1/reorder-points/", {"short": "true"}).json()["results"]
     assert len(short) == 1 and short[0]["to_order"] == 150 - 88
+    cased = clerk_api.get("/api/v1/reorder-points/", {"short": "false"}).json()["results"]
+    assert [(p["packaging"], p["to_order"], p["to_order_packs"]) for p in cased] == [
+        ("case", 25, 1)
+    ]
 
 
 def test_the_demo_has_shelves_lots_and_a_reservation_to_show(clerk_api):

@@ -34,8 +34,9 @@ TRACKED = [
 # Every warehouse: two aisles of two shelves each, walked A before B.
 AISLES = [("A", 1), ("B", 2)]
 SHELVES = ("01", "02")
-# (warehouse, sku, minimum, target): the first is short after the demo documents.
-REORDER_POINTS = [("MAIN", "SKU-1001", 100, 150), ("EAST", "SKU-1002", 20, 60)]
+# (warehouse, sku, minimum, target, packaging): the first is short after the demo documents;
+# the second orders boxes in whole cases of 25.
+REORDER_POINTS = [("MAIN", "SKU-1001", 100, 150, None), ("EAST", "SKU-1002", 20, 60, "case")]
 # Packs to scan: boxes come in cases of 25 and pallets of 40 cases (GTIN-14s with their own
 # indicator digits); cheese is counted in grams (kg to 3 decimals) and scans by net weight,
 # (01)02000000000015(3103)001250 being 1.250 kg.
@@ -88,11 +89,16 @@ class Command(BaseCommand):
             )
             self._units_and_packs(products)
             shelves = {code: self._locations(w) for code, w in warehouses.items()}
-            for code, sku, minimum, target in REORDER_POINTS:
+            for code, sku, minimum, target, pack in REORDER_POINTS:
+                product = next(p for p in products if p.sku == sku)
                 ReorderPoint.objects.get_or_create(
                     warehouse=warehouses[code],
-                    product=next(p for p in products if p.sku == sku),
-                    defaults={"min_quantity": minimum, "target_quantity": target},
+                    product=product,
+                    defaults={
+                        "min_quantity": minimum,
+                        "target_quantity": target,
+                        "packaging": product.packagings.filter(code=pack).first() if pack else None,
+                    },
                 )
             if Document.objects.filter(reference__startswith=REFERENCE).exists():
                 self.stdout.write("Demo documents exist already; nothing to add.")

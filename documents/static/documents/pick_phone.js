@@ -119,6 +119,7 @@
             '(first to expire, first out)' : '';
         el('pick-count').textContent = state.count;
         el('pick-asked').textContent = task.quantity;
+        el('pick-packs').textContent = task.packs || '';
         el('pick-plus').hidden = el('pick-confirm').hidden = state.step !== 'count';
         input.hidden = false;
         input.focus();
