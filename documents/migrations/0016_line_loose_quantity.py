@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0014_blind_counts"),
+        ("documents", "0015_drafts_and_created_at_indexes"),
     ]
 
     operations = [

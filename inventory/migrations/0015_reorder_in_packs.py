@@ -51,7 +51,7 @@ def drop_composite_key(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0012_trigram_search"),
+        ("inventory", "0014_quants_list_and_lot_indexes"),
     ]
 
     operations = [
