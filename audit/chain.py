@@ -9,7 +9,7 @@ after a higher id was sealed simply gets the next sequence number.
 On PostgreSQL the table is partitioned by month (audit.partitions): seal numbers run across the
 months, and months detached by ``audit_archive`` leave gaps in the table that their records in
 audit_archives bridge (previous and last chain hash of each run of seal numbers), so the chain
-is still walked link by link from the first seal. The database no longer refuses one seal
+is still walked link by link from the first seal. The database does not refuse one seal
 number twice (its unique key includes ``created_at``): sealing takes an advisory lock and goes
 on from the highest seal of the table and of the archive; verify reports a number used twice.
 """
