@@ -19,6 +19,7 @@ verify_audit then walks the archived rows themselves again.
 """
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 
@@ -28,7 +29,7 @@ from audit.partitions import AUDIT_EVENTS
 from audit.recorder import record
 from audit.security_events import log_event
 from wms.exceptions import DomainError
-from wms.partitions import month_start
+from wms.partitions import ARCHIVE_SCHEMA, month_start
 
 TABLE = AUDIT_EVENTS.table
 
@@ -144,6 +145,62 @@ def restore() -> list[str]:
         if runs:
             _event("restore", runs)
     return names
+
+
+def verify_archived(*, expect: tuple[int, str] | None = None, chunk: int = 5000) -> chain.Report:
+    """The archived months' rows themselves, in the archive schema: each row against its
+    content hash, and each recorded run link by link from its previous hash to its anchor
+    hash; a month archived but not recorded, or recorded but not there, is a problem too."""
+    report = chain.Report()
+    if connection.vendor != "postgresql":
+        return report  # nothing is archived on SQLite
+    with connection.cursor() as cursor:
+        names = set(AUDIT_EVENTS.archived(cursor))
+        for partition in sorted(
+            names | set(AuditArchive.objects.values_list("partition", flat=True))
+        ):
+            runs = list(AuditArchive.objects.filter(partition=partition).order_by("first_seal_seq"))
+            if partition not in names or not runs:
+                where = "recorded in audit_archives" if runs else "in the archive schema"
+                report.problems.append(f"{ARCHIVE_SCHEMA}.{partition} is only {where}")
+                continue
+            cursor.execute(f"SELECT COUNT(*) FROM {ARCHIVE_SCHEMA}.{partition}")
+            if cursor.fetchone()[0] != sum(run.rows for run in runs):
+                report.problems.append(
+                    f"{ARCHIVE_SCHEMA}.{partition} holds rows outside its recorded seals"
+                )
+            for run in runs:
+                _verify_run(cursor, report, run, chunk, expect)
+    return report
+
+
+_ROW = ("pk", "seal_seq", "content_hash", "chain_hash", "recomputed")
+
+
+def _verify_run(cursor, report: chain.Report, run: AuditArchive, chunk: int, expect) -> None:
+    walk = chain.Walk(report, (run.first_seal_seq - 1, run.previous_hash), {}, expect)
+    while walk.seq < run.last_seal_seq:
+        cursor.execute(
+            "SELECT id, seal_seq, content_hash, chain_hash,"
+            " audit_content_hash(ROW(t.*)::audit_events)"
+            f" FROM {ARCHIVE_SCHEMA}.{run.partition} t WHERE seal_seq > %s AND seal_seq <= %s"
+            " ORDER BY seal_seq LIMIT %s",
+            [walk.seq, run.last_seal_seq, chunk],
+        )
+        rows = cursor.fetchall()
+        for row in rows:
+            walk.step(SimpleNamespace(**dict(zip(_ROW, row, strict=True))))
+        if len(rows) < chunk:
+            break
+    if walk.seq != run.last_seal_seq:
+        report.problems.append(
+            f"rows sealed {walk.seq + 1}..{run.last_seal_seq} are missing from "
+            f"{ARCHIVE_SCHEMA}.{run.partition} (removed)"
+        )
+    elif walk.hash != run.anchor_hash:
+        report.problems.append(
+            f"{ARCHIVE_SCHEMA}.{run.partition} does not end at its recorded hash"
+        )
 
 
 def _event(action: str, runs: list[AuditArchive]) -> None:

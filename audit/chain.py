@@ -91,16 +91,14 @@ class Report:
     archived_expect: bool = False
 
 
-class _Walk:
-    """The chain link by link, crossing the archived runs where the table has a gap."""
+class Walk:
+    """The chain link by link from ``start``, crossing the archived ``runs`` (by first seal)
+    where the rows read have a gap. ``step`` takes rows in seal order: anything with ``pk``,
+    ``seal_seq``, ``content_hash``, ``chain_hash`` and, on PostgreSQL, ``recomputed``."""
 
-    def __init__(self, report: Report, start: tuple[int, str], through: int | None, expect):
-        self.report, self.expect = report, expect
+    def __init__(self, report: Report, start: tuple[int, str], runs: dict, expect=None):
+        self.report, self.expect, self.runs = report, expect, runs
         self.seq, self.hash = start
-        runs = AuditArchive.objects.filter(first_seal_seq__gt=start[0])
-        if through is not None:
-            runs = runs.filter(first_seal_seq__lte=through)
-        self.runs = {run.first_seal_seq: run for run in runs}
 
     def cross_archived(self) -> None:
         while (run := self.runs.pop(self.seq + 1, None)) is not None:
@@ -150,7 +148,10 @@ def verify(
     ``start`` (a head verified earlier) to the head, or only ``through`` a seal number (then
     the unsealed rows are left out)."""
     report = Report()
-    walk = _Walk(report, start, through, expect)
+    runs = AuditArchive.objects.filter(first_seal_seq__gt=start[0])
+    if through is not None:
+        runs = runs.filter(first_seal_seq__lte=through)
+    walk = Walk(report, start, {run.first_seal_seq: run for run in runs}, expect)
     sealed = _with_recomputed(AuditEvent.objects.filter(seal_seq__isnull=False))
     if through is not None:
         sealed = sealed.filter(seal_seq__lte=through)

@@ -188,3 +188,31 @@ def test_the_cut_must_not_be_in_the_future_and_default_must_be_empty():
     with pytest.raises(CommandError, match="audit_events_default holds audit rows"):
         _archive("2026-06")
     assert _archived_tables() == [] and not AuditArchive.objects.exists()
+
+
+def _as_owner_in_archive(statement, params=()):
+    """What only the archived table's owner could do: switch its guard off, then change it."""
+    sql(f"ALTER TABLE {ARCHIVE_SCHEMA}.audit_events_y2026m04 DISABLE TRIGGER USER")
+    sql(statement.format(table=f"{ARCHIVE_SCHEMA}.audit_events_y2026m04"), params)
+
+
+def test_verify_archived_checks_the_archived_rows_themselves(capsys):
+    rows = _months()
+    _archive("2026-06")
+    call_command("verify_audit", "--archived")
+    assert "6 archived rows checked" in capsys.readouterr().out
+    _as_owner_in_archive("UPDATE {table} SET actor = 'nobody' WHERE id = %s", [rows[APRIL][1].pk])
+    call_command("verify_audit")  # the records still link: only the rows show it
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("verify_audit", "--archived")
+    assert f"row {rows[APRIL][1].pk} was edited" in capsys.readouterr().err
+
+
+def test_verify_archived_finds_a_row_removed_from_an_archived_month(capsys):
+    rows = _months()
+    _archive("2026-06")
+    _as_owner_in_archive("DELETE FROM {table} WHERE id = %s", [rows[APRIL][2].pk])
+    with pytest.raises(CommandError):
+        call_command("verify_audit", "--archived")
+    err = capsys.readouterr().err
+    assert "rows sealed 3..3 are missing from archive.audit_events_y2026m04 (removed)" in err
