@@ -12,9 +12,21 @@ key into the ledger.
 
 from datetime import date
 
-from wms.partitions import ARCHIVE_SCHEMA, MonthlyTable, Partition, month_start, next_month
+from wms.partitions import ARCHIVE_SCHEMA, MonthlyTable, month_start, next_month
 
-__all__ = ["ARCHIVE_SCHEMA", "DEFAULT", "LEDGER", "TABLE", "TRIGGER", "month_start", "next_month"]
+__all__ = [
+    "ARCHIVE_SCHEMA",
+    "DEFAULT",
+    "LEDGER",
+    "TABLE",
+    "TRIGGER",
+    "create_month",
+    "ensure_months",
+    "is_partitioned",
+    "month_start",
+    "next_month",
+    "partition_name",
+]
 
 TRIGGER = "stock_movements_append_only"
 LEDGER = MonthlyTable(
@@ -43,11 +55,3 @@ def create_month(cursor, month: date) -> bool:
 
 def ensure_months(cursor, first: date, months: int) -> list[str]:
     return LEDGER.ensure_months(cursor, first, months)
-
-
-def partitions(cursor) -> list[Partition]:
-    return LEDGER.partitions(cursor)
-
-
-def default_rows(cursor) -> int:
-    return LEDGER.default_rows(cursor)
