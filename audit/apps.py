@@ -9,6 +9,10 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from audit import connection, security_events, sqlite
+        from audit.partitions import AUDIT_EVENTS
+        from wms.partitions import register
+
+        register(AUDIT_EVENTS)
 
         connection_created.connect(connection.install, dispatch_uid="audit-context")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="audit-triggers")
@@ -26,12 +30,18 @@ class AuditConfig(AppConfig):
 
 
 def _install_triggers(sender, using="default", **kwargs):
-    """After every migrate, so that a table created or renamed by any app is audited. (The
-    Auditor group, whose members read the trail, is a role: audit/roles.py.)"""
+    """After every migrate, so that a table created or renamed by any app is audited, and the
+    trail's current and next months have their partitions. (The Auditor group, whose members
+    read the trail, is a role: audit/roles.py.)"""
     from django.db import connections
+    from django.utils import timezone
 
     from audit import postgres
+    from audit.partitions import AUDIT_EVENTS
 
     target = connections[using]
     if target.vendor == "postgresql":
         postgres.install(target)
+        with target.cursor() as cursor:
+            if AUDIT_EVENTS.is_partitioned(cursor):
+                AUDIT_EVENTS.ensure_months(cursor, timezone.now().date(), 2)

@@ -7,8 +7,9 @@ from wms.db import NamedIndex
 class AuditEvent(models.Model):
     """One change of audited data, or one security event: append-only, hash-chained.
 
-    No foreign keys in or out: the row outlives what it describes, and the table can become a
-    PostgreSQL table partitioned by month of ``created_at`` (docs/operations.md).
+    No foreign keys in or out: the row outlives what it describes. On PostgreSQL the table is
+    partitioned by month of ``created_at`` (audit.partitions), its primary key and the seal
+    number's unique key include ``created_at`` there.
     ``content_hash`` is written with the row (sha256 of its fields); ``seal_seq`` and
     ``chain_hash`` are set once, later, by the sealing step (audit.chain), which links every
     committed row to the one sealed before it without any lock in the writing transaction.
@@ -44,23 +45,24 @@ class AuditEvent(models.Model):
 
 
 class AuditArchive(models.Model):
-    """Rows of the trail moved to a file by ``manage.py audit_archive``: a prefix of the chain.
+    """A month of the trail detached into the ``archive`` schema by ``manage.py audit_archive``.
 
-    The rows sealed ``first_seal_seq``..``last_seal_seq`` are in ``file`` (gzip'd JSON lines,
-    whose sha256 is ``sha256``); ``previous_hash`` is the chain hash the file's first row links
-    to, ``anchor_hash`` the chain hash of its last row, where the rows left in the table go on
-    (verify_audit starts there). Removed when the file is restored.
+    One row per month and run of consecutive seal numbers in it: the rows sealed
+    ``first_seal_seq``..``last_seal_seq`` are in ``archive.<partition>``; ``previous_hash`` is
+    the chain hash its first row links to, ``anchor_hash`` the chain hash of its last row, where
+    the chain goes on. verify_audit crosses the gap with them. A month has two runs (or more)
+    only when a row of it committed after a row of the next month was sealed. Removed when
+    ``--restore`` attaches the month again.
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    before = models.DateField(help_text="The first month kept in the table.")
-    first_seal_seq = models.BigIntegerField()
+    month = models.DateField(help_text="The first day of the month archived.")
+    partition = models.CharField(max_length=63, help_text="Its table in the archive schema.")
+    first_seal_seq = models.BigIntegerField(unique=True)
     last_seal_seq = models.BigIntegerField(unique=True)
     previous_hash = models.CharField(max_length=64)
     anchor_hash = models.CharField(max_length=64)
     rows = models.BigIntegerField()
-    file = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
 
     class Meta:
         db_table = "audit_archives"
@@ -75,4 +77,4 @@ class AuditArchive(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.file} (seals {self.first_seal_seq}..{self.last_seal_seq})"
+        return f"{self.partition} (seals {self.first_seal_seq}..{self.last_seal_seq})"

@@ -7,19 +7,19 @@ transaction (safe under PgBouncer's transaction pooling, unlike a session-level 
 per transaction before its first write (audit.connection). A change made outside the application
 (psql) is still recorded, with ``via`` = ``sql`` and no actor.
 
-audit_events itself refuses UPDATE, DELETE and TRUNCATE, with two exceptions: the sealing step's
-one update of a row's empty seal columns, and ``audit_archive`` (audit.archive), which names in
-``wms.audit_archive`` (transaction-local) an archive recorded in audit_archives and may then
-delete, or restore with their seal columns, only the sealed rows of that archive's range. A
-BEFORE INSERT trigger writes each row's content hash. TRUNCATE is refused unless
+audit_events itself refuses UPDATE, DELETE and TRUNCATE, on every monthly partition
+(audit.partitions), with one exception: the sealing step's one update of a row's empty seal
+columns. Nothing else may remove a row: ``audit_archive`` detaches whole months into the
+``archive`` schema, where a trigger refuses INSERT as well (audit.archive). A BEFORE INSERT
+trigger writes each row's content hash and clears its seal columns. TRUNCATE is refused unless
 ``wms.audit_truncate`` is ``on`` in the transaction, which only the test suite's flush sets
 (tests/support/database.py): no command of the application does.
 """
 
+from audit.partitions import AUDIT_EVENTS
 from audit.registry import AUDITED, LIFECYCLE_VERBS
 
 CONTEXT_SETTING = "wms.audit"
-ARCHIVE_SETTING = "wms.audit_archive"
 TRUNCATE_SETTING = "wms.audit_truncate"
 
 _VERBS = " ".join(
@@ -35,26 +35,11 @@ LANGUAGE sql STABLE AS $$
     ), 'UTF8')), 'hex')
 $$;
 
--- Whether the archive named in the transaction's setting covers this seal number.
-CREATE OR REPLACE FUNCTION audit_archived(seal bigint) RETURNS boolean
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    IF seal IS NULL OR coalesce(current_setting('{ARCHIVE_SETTING}', true), '') = '' THEN
-        RETURN false;
-    END IF;
-    RETURN EXISTS (
-        SELECT 1 FROM audit_archives a
-        WHERE a.id = current_setting('{ARCHIVE_SETTING}')::bigint
-          AND seal BETWEEN a.first_seal_seq AND a.last_seal_seq);
-END $$;
-
 CREATE OR REPLACE FUNCTION audit_events_hash() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.content_hash := audit_content_hash(NEW);
-    IF NOT audit_archived(NEW.seal_seq) THEN  -- only a restored row keeps its seal
-        NEW.seal_seq := NULL;
-        NEW.chain_hash := '';
-    END IF;
+    NEW.seal_seq := NULL;  -- only the sealing step sets them
+    NEW.chain_hash := '';
     RETURN NEW;
 END $$;
 
@@ -64,9 +49,6 @@ BEGIN
        AND to_jsonb(OLD) - '{{seal_seq,chain_hash}}'::text[]
            = to_jsonb(NEW) - '{{seal_seq,chain_hash}}'::text[] THEN
         RETURN NEW;  -- sealing: the chain columns are set once, nothing else changes
-    END IF;
-    IF TG_OP = 'DELETE' AND audit_archived(OLD.seal_seq) THEN
-        RETURN OLD;  -- audit_archive, after writing the rows to its file
     END IF;
     IF TG_OP = 'TRUNCATE' AND current_setting('{TRUNCATE_SETTING}', true) = 'on' THEN
         RETURN NULL;  -- the test suite's flush between transactional tests
@@ -137,12 +119,23 @@ def trigger_sql(table: str, model: str, object_column: str, secrets: tuple[str, 
     )
 
 
+# Before the table is dropped (a conversion): this function takes its row type.
+DROP_ROW_FUNCTION = "DROP FUNCTION IF EXISTS audit_content_hash(audit_events)"
+
+
+def install_own(cursor) -> None:
+    """The functions, and the guards of audit_events and of each of its partitions."""
+    cursor.execute(FUNCTIONS)
+    if AUDIT_EVENTS.is_partitioned(cursor):
+        AUDIT_EVENTS.finish_partitions(cursor)
+
+
 def install(connection) -> list[str]:
     """(Re)create the functions and a trigger on every audited table that exists; their names."""
     existing = set(connection.introspection.table_names())
     installed = []
     with connection.cursor() as cursor:
-        cursor.execute(FUNCTIONS)
+        install_own(cursor)
         for entry in AUDITED:
             if entry.table in existing:
                 cursor.execute(

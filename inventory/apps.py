@@ -7,18 +7,22 @@ def ledger_months_ahead(sender, using, **kwargs):
     from django.db import connections
     from django.utils import timezone
 
-    from inventory.partitions import ensure_months, is_partitioned
+    from inventory.partitions import LEDGER
 
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        if is_partitioned(cursor):
-            ensure_months(cursor, timezone.now().date(), 2)
+        if LEDGER.is_partitioned(cursor):
+            LEDGER.ensure_months(cursor, timezone.now().date(), 2)
 
 
 class InventoryConfig(AppConfig):
     name = "inventory"
 
     def ready(self):
+        from inventory.partitions import LEDGER
+        from wms.partitions import register
+
+        register(LEDGER)
         post_migrate.connect(ledger_months_ahead, sender=self)

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import chain
 from audit.models import AuditEvent
+from tests.audit.support import as_superuser as _as_superuser
 from tests.factories import ProductFactory
 
 
@@ -13,16 +14,6 @@ def _trail(count=3):
     for _ in range(count):
         ProductFactory()
     return list(AuditEvent.objects.order_by("id"))
-
-
-def _as_superuser(sql, params=()):
-    """What only someone who can switch the guard off could do (ALTER TABLE ... DISABLE TRIGGER)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_events DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER audit_events_append_only")
-        cursor.execute(sql, params)
 
 
 @pytest.mark.postgres

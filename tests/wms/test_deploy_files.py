@@ -161,14 +161,11 @@ def test_the_daily_backup_dumps_to_its_volume_with_the_apps_database_url():
     assert claim["metadata"]["name"] == "wms-backups"
 
 
-def test_the_audit_archive_writes_its_files_to_its_own_volume():
+def test_the_audit_archive_detaches_months_in_the_database_and_needs_no_volume():
     pod = k8s("CronJob", "wms-audit-archive")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     (container,) = pod["containers"]
-    (volume,) = pod["volumes"]
-    k8s("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
-    command = container["command"]
-    to = command[command.index("--to") + 1]
-    assert container["volumeMounts"] == [{"name": volume["name"], "mountPath": to}]
+    assert container["command"] == ["python", "manage.py", "audit_archive", "--keep-months", "12"]
+    assert "volumes" not in pod and "volumeMounts" not in container
 
 
 def test_deployment_matches_the_guide_and_the_project():

@@ -1,9 +1,10 @@
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from audit.archive import archive, restore
+from wms.db import maintenance_wait
 from wms.exceptions import DomainError
 from wms.management.arguments import month
 
@@ -16,11 +17,11 @@ def months_before(today: date, count: int) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Move the audit rows of whole months before --before (YYYY-MM) to a gzip'd JSON-lines "
-        "file in --to, with their chain hashes (verify_audit --archive checks it offline), "
-        "then remove them from the table in batches; the table still verifies from its first "
-        "row. Safe to re-run: an interrupted run is finished first. --restore FILE puts a "
-        "file's rows back (newest archive first)."
+        "Verify the audit trail up to --before (YYYY-MM), record each archived month's seal "
+        "numbers and chain hashes (audit_archives: verify_audit crosses the gap with them) and "
+        "detach the monthly partitions before it into the `archive` schema (never dropped, "
+        "no row deleted), in one transaction. --restore attaches every archived month again "
+        "(PostgreSQL)."
     )
 
     def add_arguments(self, parser):
@@ -32,49 +33,44 @@ class Command(BaseCommand):
             metavar="N",
             help="Keep this month and the N before it; archive what is older (for a CronJob).",
         )
-        action.add_argument("--restore", type=Path, metavar="FILE", help="An archive file.")
-        parser.add_argument(
-            "--to", type=Path, default=Path("audit-archive"), help="Directory of the files."
-        )
-        parser.add_argument("--batch", type=int, default=5_000, help="Rows per transaction.")
+        action.add_argument("--restore", action="store_true", help="Attach the archive again.")
 
-    def handle(self, *args, before, keep_months, restore, to: Path, batch: int, **options):
-        if batch < 1:
-            raise CommandError("--batch must be at least 1.")
+    def handle(self, *args, before, keep_months, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The audit trail is partitioned on PostgreSQL only.")
         if keep_months is not None:
             if keep_months < 0:
                 raise CommandError("--keep-months must be 0 or more.")
             before = months_before(datetime.now(UTC).date(), keep_months)
         try:
-            if restore is not None:
-                self._restore(restore, batch)
-            else:
-                self._archive(before, to, batch)
+            with maintenance_wait():
+                if options["restore"]:
+                    self._restore()
+                else:
+                    self._archive(before)
         except DomainError as exc:
             raise CommandError(exc.message) from None
 
-    def _archive(self, before, directory: Path, batch: int):
-        result = archive(before=before, directory=directory, batch=batch)
-        for finished in result.finished:
-            self.stdout.write(f"finished the interrupted archive {finished.file}")
-        if result.archive is None:
-            self.stdout.write(f"Nothing to archive before {before:%Y-%m}.")
+    def _archive(self, before: date):
+        cut, runs = archive(before)
+        if not runs:
+            self.stdout.write(f"Nothing to archive before {cut:%Y-%m}.")
             return
-        archived = result.archive
+        for run in runs:
+            self.stdout.write(
+                f"archived {run.partition}: {run.rows:,} row(s), seals "
+                f"{run.first_seal_seq}..{run.last_seal_seq}, ends {run.anchor_hash}"
+            )
+        months = len({run.partition for run in runs})
         self.stdout.write(
             self.style.SUCCESS(
-                f"Archived {archived.rows:,} row(s), seals {archived.first_seal_seq}.."
-                f"{archived.last_seal_seq}, to {result.path} (sha256 {archived.sha256}); "
-                f"removed {result.removed:,}. The trail now begins after "
-                f"{archived.last_seal_seq}:{archived.anchor_hash}."
+                f"Audit trail archived before {cut:%Y-%m}: {months} month(s) moved to the "
+                "archive schema; verify_audit crosses them."
             )
         )
 
-    def _restore(self, path: Path, batch: int):
-        archived, inserted = restore(path=path, batch=batch)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored {inserted:,} row(s) of {archived.file}, seals "
-                f"{archived.first_seal_seq}..{archived.last_seal_seq}."
-            )
-        )
+    def _restore(self):
+        names = restore()
+        for name in names:
+            self.stdout.write(f"attached {name}")
+        self.stdout.write(self.style.SUCCESS(f"{len(names)} archived month(s) attached again."))

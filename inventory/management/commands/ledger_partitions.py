@@ -3,16 +3,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inventory.month_close import close_months
-from inventory.partitions import DEFAULT, ensure_months, is_partitioned, partitions
+from wms.partitions import registered
 
 
 class Command(BaseCommand):
     help = (
-        "Make the ledger's monthly partitions from this month to --ahead months later (run "
-        "daily: it is idempotent), close every month that has ended (each quant's balance at the "
-        "next month's start, for stock as of an instant: inventory/closings.py), then list each "
-        "partition with its rows and size. Exits 1 if the DEFAULT partition holds rows, "
-        "movements no month partition takes (PostgreSQL)."
+        "Make the monthly partitions of the ledger and of the audit trail from this month to "
+        "--ahead months later (run daily: it is idempotent), close every month that has ended "
+        "(each quant's balance at the next month's start, for stock as of an instant: "
+        "inventory/closings.py), then list each partition with its rows and size. Exits 1 if "
+        "a DEFAULT partition holds rows, rows no month partition takes (PostgreSQL)."
     )
 
     def add_arguments(self, parser):
@@ -30,11 +30,19 @@ class Command(BaseCommand):
             return
         if ahead < 0:
             raise CommandError("--ahead must be 0 or more.")
+        tables = registered()
         with transaction.atomic(), connection.cursor() as cursor:
-            if not is_partitioned(cursor):
-                raise CommandError("stock_movements is not partitioned: run `manage.py migrate`.")
-            made = ensure_months(cursor, timezone.now().date(), ahead + 1)
-            found = partitions(cursor)
+            for table in tables:
+                if not table.is_partitioned(cursor):
+                    raise CommandError(
+                        f"{table.table} is not partitioned: run `manage.py migrate`."
+                    )
+            made = [
+                name
+                for table in tables
+                for name in table.ensure_months(cursor, timezone.now().date(), ahead + 1)
+            ]
+            found = [part for table in tables for part in table.partitions(cursor)]
         for name in made:
             self.stdout.write(f"made {name}")
         for closed in close_months():
@@ -45,11 +53,14 @@ class Command(BaseCommand):
                     f"{part.name:<28} {part.rows:>12,} rows {part.bytes / 2**20:>10.1f} MiB  "
                     f"{part.bounds}"
                 )
-        default = next((p for p in found if p.name == DEFAULT), None)
-        if default and default.rows:
+        defaults = {table.default for table in tables}
+        full = [part for part in found if part.name in defaults and part.rows]
+        if full:
             raise CommandError(
-                f"{DEFAULT} holds {default.rows} movement(s) outside every month partition: "
-                "see docs/operations.md (Ledger partitions).",
+                "; ".join(f"{part.name} holds {part.rows} row(s)" for part in full)
+                + " outside every month partition: see docs/operations.md (Ledger partitions).",
                 returncode=1,
             )
-        self.stdout.write(self.style.SUCCESS(f"{len(found)} partitions; DEFAULT is empty."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(found)} partitions; every DEFAULT partition is empty.")
+        )

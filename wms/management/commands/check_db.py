@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
 from wms.backends.postgresql.base import limited_wait
+from wms.partitions import registered
 
 
 class Command(BaseCommand):
@@ -48,15 +49,15 @@ class Command(BaseCommand):
             return False
         return True
 
-    def _ledger_default(self, cursor):
-        from inventory.partitions import DEFAULT, default_rows
-
-        rows = default_rows(cursor)
-        if rows:
-            self.stderr.write(
-                f"  WARNING: {DEFAULT} holds {rows} ledger row(s) outside every month partition; "
-                "run `manage.py ledger_partitions` and see docs/operations.md."
-            )
+    def _default_partitions(self, cursor):
+        for table in registered():
+            rows = table.default_rows(cursor)
+            if rows:
+                self.stderr.write(
+                    f"  WARNING: {table.default} holds {rows} {table.table} row(s) outside every "
+                    "month partition; run `manage.py ledger_partitions` and see "
+                    "docs/operations.md."
+                )
 
     def _explain_tls(self, error: str, options: dict) -> None:
         """A refused server certificate is a configuration problem, not an outage: say so."""
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         cursor.execute("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         row = cursor.fetchone()
         out(f"  TLS in use: {f'yes, {row[1]}' if row and row[0] else 'no'}")
-        self._ledger_default(cursor)
+        self._default_partitions(cursor)
         cursor.execute("SHOW max_connections")
         max_connections = int(cursor.fetchone()[0])
         out(f"  server max_connections = {max_connections}")
