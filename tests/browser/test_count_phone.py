@@ -224,11 +224,11 @@ def test_a_blind_count_shows_no_book_quantity(phone, live_server, settings):
     for location, code in (("MAIN/A/01", "LOC-A01"), ("MAIN/B/01", "LOC-B01")):
         on_to(phone, location)
         # The books hold 37, 53 and 29: not on the screen, not even in the page's data.
-        shown = phone.evaluate(
-            "document.body.innerText + document.getElementById('count-shelves').textContent"
-        )
+        shown = phone.inner_text("body")
         assert not {"37", "53", "29"} & set(re.findall(r"\d+", shown)), shown
         assert "on the books" not in shown
+        data = phone.evaluate("document.getElementById('count-shelves').textContent")
+        assert "book" not in data and '"expected": []' in data
         scan(phone, code)
         scan(phone, "PEN")
         phone.click("#count-confirm")

@@ -3,6 +3,8 @@ count's lines of that shelf, a retried request answered with the same row, a sec
 refused naming the first, an empty shelf said so, blind counts, and the database's own
 constraints written to directly."""
 
+import json
+import re
 import uuid
 from datetime import date
 
@@ -274,3 +276,64 @@ def test_two_counters_confirming_one_shelf_at_once_one_wins():
     assert CountConfirmation.objects.count() == 1
     pens = [row for row in lines(count) if row[1] == "PEN"]
     assert pens == [("B/01", "PEN", None, won[0].counted)]
+
+
+def _action(client, count, action, body):
+    return client.post(
+        f"/admin/documents/document/{count.pk}/count-phone/{action}/",
+        data=body if isinstance(body, str) else json.dumps(body),
+        content_type="application/json",
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("confirm", "not json"),
+        ("confirm", {"shelf": "x", "request_id": "1"}),
+        ("confirm", {"shelf": 1, "request_id": str(uuid.uuid4()), "items": "x"}),
+        ("confirm", {"shelf": 1, "request_id": str(uuid.uuid4()), "items": [{"product": "a"}]}),
+        ("check", {"shelf": None, "step": "shelf", "code": "x"}),
+        ("check", {"shelf": 1, "step": "nonsense", "code": "x"}),
+    ],
+)
+def test_the_phone_s_requests_answer_bad_input_with_a_400_in_json(client, action, body):
+    count, t = counting_day()
+    client.force_login(staff_user("Warehouse clerk"))
+    response = _action(client, count, action, body)
+    assert response.status_code == 400, response.content
+    assert response.json()["ok"] is False and response.json()["detail"]
+
+
+def test_the_phone_s_confirm_and_its_conflict_over_http(client):
+    count, t = counting_day()
+    first, second = staff_user("Warehouse clerk"), staff_user("Warehouse clerk")
+    body = {
+        "shelf": t["A01"].pk,
+        "request_id": str(uuid.uuid4()),
+        "items": [{"product": t["milk"].pk, "lot": "L1", "quantity": 36}],
+    }
+    client.force_login(first)
+    assert _action(client, count, "confirm", body).json() == {
+        "ok": True,
+        "shelf": t["A01"].pk,
+        "counted": 36,
+        "empty": False,
+    }
+    assert _action(client, count, "confirm", body).status_code == 200  # the same request again
+    client.force_login(second)
+    again = _action(client, count, "confirm", body | {"request_id": str(uuid.uuid4())})
+    assert again.status_code == 409
+    assert again.json()["confirmed_by"] == first.username
+    assert first.username in again.json()["detail"]
+
+
+def test_a_blind_count_s_page_carries_no_book_quantity(client):
+    count, t = counting_day(blind=True)
+    client.force_login(staff_user("Warehouse clerk"))
+    page = client.get(f"/admin/documents/document/{count.pk}/count-phone/").content.decode()
+    data = re.search(r'id="count-shelves" type="application/json">(.*?)</script>', page)
+    shelves = json.loads(data.group(1))
+    assert [s["location"] for s in shelves] == ["MAIN/A/01", "MAIN/B/01", "MAIN/C/01"]
+    assert all(s["expected"] == [] for s in shelves) and "book" not in data.group(1)
+    assert "on the books" not in page
