@@ -18,6 +18,7 @@ from documents.models import CountConfirmation, DocType, Document, Status
 from documents.selectors import count_lines
 from documents.services import (
     COUNT_PERMISSIONS,
+    MAX_QUANTITY,
     Counted,
     count_confirm,
     count_finish,
@@ -114,6 +115,13 @@ def check_count_scan(shelf_id: int, step: str, code: str, product_id=None) -> di
     return found | {"lot": lot}
 
 
+def _id(value) -> int:
+    """A row's id as the JSON gave it; ValueError unless a whole number the database holds."""
+    if isinstance(value, bool) or not 0 < int(value) <= MAX_QUANTITY:
+        raise ValueError(value)
+    return int(value)
+
+
 def _counted(body: dict) -> list[Counted]:
     items = body.get("items", [])
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
@@ -121,7 +129,7 @@ def _counted(body: dict) -> list[Counted]:
     try:
         return [
             Counted(
-                product_id=int(item["product"]),
+                product_id=_id(item["product"]),
                 quantity=int(item["quantity"]),
                 lot=str(item.get("lot") or "")[:64] or None,
             )
@@ -251,8 +259,8 @@ class CountPhoneMixin:
 
     def _count_check(self, body):
         try:
-            shelf = int(body.get("shelf"))
-            product = int(body["product"]) if body.get("step") == "lot" else None
+            shelf = _id(body.get("shelf"))
+            product = _id(body["product"]) if body.get("step") == "lot" else None
         except (TypeError, ValueError, KeyError):
             raise ValidationError(
                 "A check names its shelf (and, for a lot, the product)."
@@ -266,7 +274,7 @@ class CountPhoneMixin:
     def _count_confirm(self, request, document, body):
         try:
             request_id = uuid.UUID(str(body.get("request_id", "")))
-            shelf = int(body.get("shelf"))
+            shelf = _id(body.get("shelf"))
         except (TypeError, ValueError):
             raise ValidationError("A confirmation needs a request_id and its shelf.") from None
         confirmation = count_confirm(

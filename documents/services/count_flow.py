@@ -21,6 +21,7 @@ from documents.services.lines import LineInput, document_validate
 from documents.services.permissions import _require, user_can_post
 from documents.services.pick_flow import _who
 from documents.services.posting import document_post
+from inventory.services import MAX_QUANTITY
 
 # Entering what was counted is editing the count's draft, as on the count's own page.
 COUNT_PERMISSIONS = ("documents.change_document",)
@@ -97,6 +98,8 @@ def _fill_shelf(document: Document, location_id: int, counted, empty: bool) -> i
         key = (item.product_id, item.lot or "")
         found[key] = found.get(key, 0) + item.quantity
     total = sum(found.values())
+    if total > MAX_QUANTITY:
+        raise ValidationError({"lines": [f"More than {MAX_QUANTITY} counted on one shelf."]})
     if empty and total:
         raise ValidationError({"empty": ["Something was counted: the shelf is not empty."]})
     if not empty and not total:

@@ -191,6 +191,14 @@ def test_what_cannot_be_counted_is_refused_and_nothing_is_written(counted, empty
     assert ("A/01", "MILK", "L1", 37) in lines(count)
 
 
+def test_more_than_a_shelf_can_hold_is_refused_not_overflowed():
+    count, t = counting_day()
+    each = 2**62  # each line may hold it; together they pass what the database counts
+    with pytest.raises(ValidationError, match="More than"):
+        confirm(count, t["A01"], [Counted(t["milk"].pk, each, "L1"), Counted(t["pens"].pk, each)])
+    assert not CountConfirmation.objects.exists()
+
+
 def test_only_a_draft_count_is_counted_and_only_by_who_may_count(settings):
     count, t = counting_day()
     viewer = staff_user("Warehouse clerk")
@@ -293,6 +301,16 @@ def _action(client, count, action, body):
         ("confirm", {"shelf": "x", "request_id": "1"}),
         ("confirm", {"shelf": 1, "request_id": str(uuid.uuid4()), "items": "x"}),
         ("confirm", {"shelf": 1, "request_id": str(uuid.uuid4()), "items": [{"product": "a"}]}),
+        ("confirm", {"shelf": 10**30, "request_id": str(uuid.uuid4()), "empty": True}),
+        (
+            "confirm",
+            {
+                "shelf": 1,
+                "request_id": str(uuid.uuid4()),
+                "items": [{"product": 10**30, "quantity": 1}],
+            },
+        ),
+        ("check", {"shelf": 1, "step": "lot", "product": 10**30, "code": "L1"}),
         ("check", {"shelf": None, "step": "shelf", "code": "x"}),
         ("check", {"shelf": 1, "step": "nonsense", "code": "x"}),
     ],

@@ -295,7 +295,8 @@
             box.textContent = answer.detail;
             return;
         }
-        box.textContent = answer.posted ?
+        // Posted by this request, or by the count's other counter meanwhile.
+        box.textContent = answer.status === 'posted' ?
             `Done. ${answer.number} is posted: the stock is what was counted.` :
             `Done. ${answer.number} is left for a supervisor to check and post.`;
         box.dataset.finished = 'true';
