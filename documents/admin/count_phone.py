@@ -107,11 +107,13 @@ def check_count_scan(shelf_id: int, step: str, code: str, product_id=None) -> di
     found = {"ok": True, **_product(product), "count": scan.quantity or 10**product.decimals}
     if product.tracking == Tracking.NONE:
         return found | {"lot": ""}  # a GS1 lot on an untracked product counts the product
-    if not scan.data.lot:
+    # A serial-tracked product's lot is its serial: GS1 carries it as (21).
+    given = scan.data.lot or (scan.data.serial if product.tracking == Tracking.SERIAL else None)
+    if not given:
         return found | {"lot": "", "needs_lot": True}
-    lot = _lot_code(product, scan.data.lot)
+    lot = _lot_code(product, given)
     if lot is None:
-        return {"ok": False, "detail": f"No lot {scan.data.lot} of {product.sku} is known."}
+        return {"ok": False, "detail": f"No lot {given} of {product.sku} is known."}
     return found | {"lot": lot}
 
 

@@ -12,20 +12,24 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 
+from documents.admin.count_phone import check_count_scan
 from documents.exceptions import DocumentStateError, ShelfAlreadyCounted
 from documents.models import CountConfirmation, Document, Status
+from documents.selectors import count_shelf_ids
 from documents.services import (
     Counted,
     LineInput,
     count_confirm,
     count_finish,
     count_start,
+    document_post,
 )
 from inventory.models import Packaging, Quant
 from tests.concurrency import run_concurrently
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.support.documents import post_lines
 from tests.support.users import staff_user
+from warehouses.models import Location
 from warehouses.services import location_create
 
 pytestmark = pytest.mark.django_db
@@ -355,3 +359,39 @@ def test_a_blind_count_s_page_carries_no_book_quantity(client):
     assert [s["location"] for s in shelves] == ["MAIN/A/01", "MAIN/B/01", "MAIN/C/01"]
     assert all(s["expected"] == [] for s in shelves) and "book" not in data.group(1)
     assert "on the books" not in page
+
+
+def test_shelves_are_walked_in_pick_order_not_by_name():
+    count, t = counting_day()
+    Location.objects.filter(pk=t["C01"].pk).update(pick_order=0)
+    assert count_shelf_ids(document_id=count.pk) == [t["C01"].pk, t["A01"].pk, t["B01"].pk]
+
+
+def test_who_may_not_count_gets_a_403_and_a_clerk_finds_the_page(client):
+    count, t = counting_day()
+    outsider = staff_user("Warehouse clerk")
+    outsider.groups.clear()
+    client.force_login(outsider)
+    assert client.get(f"/admin/documents/document/{count.pk}/count-phone/").status_code == 403
+    assert client.get("/admin/documents/document/count-phone/").status_code == 403
+    client.force_login(staff_user("Warehouse clerk"))
+    listing = client.get("/admin/documents/document/").content.decode()
+    assert 'href="/admin/documents/document/count-phone/"' in listing
+
+
+def test_a_posted_count_has_nothing_left_to_count(client):
+    count, t = counting_day()
+    document_post(document_id=count.pk)
+    client.force_login(staff_user("Warehouse clerk"))
+    page = client.get(f"/admin/documents/document/{count.pk}/count-phone/").content.decode()
+    assert f"{count.number} is posted: nothing is left to count." in page
+    assert "count-shelves" not in page
+
+
+def test_a_serial_is_counted_by_its_gs1_serial():
+    main = WarehouseFactory(code="EAST")
+    shelf = location_create(warehouse_id=main.pk, code="S1", barcode="LOC-S1")
+    laptop = ProductFactory(sku="LAPTOP", tracking="serial", barcode="04006381333948")
+    post_lines("receipt", main, [LineInput(laptop.pk, 1, location_id=shelf.pk, lot="SN-7")])
+    found = check_count_scan(shelf.pk, "item", "010400638133394821sn-7")
+    assert (found["ok"], found["sku"], found["lot"], found["count"]) == (True, "LAPTOP", "SN-7", 1)
