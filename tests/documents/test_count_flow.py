@@ -395,3 +395,21 @@ def test_a_serial_is_counted_by_its_gs1_serial():
     post_lines("receipt", main, [LineInput(laptop.pk, 1, location_id=shelf.pk, lot="SN-7")])
     found = check_count_scan(shelf.pk, "item", "010400638133394821sn-7")
     assert (found["ok"], found["sku"], found["lot"], found["count"]) == (True, "LAPTOP", "SN-7", 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_counters_finishing_at_once_post_the_count_once(settings):
+    settings.COUNT_FLOW_POSTS = True
+    count, t = counting_day()
+    manager = t["manager"]
+    confirm(count, t["A01"], [Counted(t["milk"].pk, 36, "L1")])
+    confirm(count, t["B01"], [Counted(t["pens"].pk, 30)])
+    confirm(count, t["C01"], empty=True)
+    results = run_concurrently([lambda: count_finish(document_id=count.pk, user=manager)] * 2)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.posted for r in results) == [False, True]
+    assert all(r.document.status == Status.POSTED for r in results)
+    assert on_shelf(t["A01"], t["milk"]) == 36
+    assert on_shelf(t["B01"], t["pens"]) == 30
+    assert on_shelf(t["C01"], t["cups"]) == 0
