@@ -413,3 +413,30 @@ def test_two_counters_finishing_at_once_post_the_count_once(settings):
     assert on_shelf(t["A01"], t["milk"]) == 36
     assert on_shelf(t["B01"], t["pens"]) == 30
     assert on_shelf(t["C01"], t["cups"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("(02)14006381333938(37)3", ("PEN", "", 36)),  # 3 cases of 12 on a pallet label
+        (CASE, ("PEN", "", 12)),
+        ("0104006381333931" + "10l1", ("MILK", "L1", 1)),  # the lot in another case
+        ("04006381333931", ("MILK", "", 1)),  # no lot: asked for next
+    ],
+)
+def test_a_scan_on_a_shelf_counts_what_it_names(code, said):
+    count, t = counting_day()
+    found = check_count_scan(t["A01"].pk, "item", code)
+    assert found["ok"] and (found["sku"], found["lot"], found["count"]) == said
+    assert found.get("needs_lot", False) == (code == "04006381333931")
+
+
+def test_an_unknown_lot_or_code_on_a_shelf_is_refused():
+    count, t = counting_day()
+    assert (
+        "No lot L9 of MILK"
+        in check_count_scan(t["A01"].pk, "item", "010400638133393110L9")["detail"]
+    )
+    assert not check_count_scan(t["A01"].pk, "lot", "L9", t["milk"].pk)["ok"]
+    assert check_count_scan(t["A01"].pk, "lot", "l2", t["milk"].pk) == {"ok": True, "lot": "L2"}
+    assert "Unknown code" in check_count_scan(t["A01"].pk, "item", "NOPE")["detail"]
