@@ -99,6 +99,11 @@ def test_a_counter_walks_the_count_shelf_by_shelf(phone, live_server, day):
     scan(phone, "LOC-B01")  # the shelf's own label again counts nothing
     scan(phone, MILK)  # the milk without its lot asks for the lot
     assert step(phone) == "lot"
+    scan(phone, "L9")  # a lot nobody knows: refused, and the milk must be scanned again
+    assert "No lot L9" in alert(phone)
+    phone.click("#count-alert-ok")
+    assert step(phone) == "count"
+    scan(phone, MILK)
     scan(phone, "l2")
     doc_screenshot(phone, "count-1-shelf")
     assert counted(phone) == {"PEN Blue pen": "13", "MILK Oat milk · lot L2": "1"}

@@ -160,6 +160,13 @@
         }
         const answer = reply.answer;
         if (!answer.ok) {
+            if (step === 'lot') {
+                // The product waiting for its lot is dropped: scan it again, or set it aside.
+                delete state.lotFor;
+                state.step = 'count';
+                save(shelf, state);
+                show();
+            }
             phone.stop(answer.detail || `${code} was refused.`);
             return;
         }
