@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from documents.admin.common import _user_name
 from documents.admin.pick_phone import _json_body, _refused
 from documents.models import CountConfirmation, DocType, Document, Status
 from documents.selectors import count_lines
@@ -25,7 +26,6 @@ from documents.services import (
     count_start,
     user_can_post,
 )
-from documents.services.pick_flow import _who
 from inventory.models import Lot, Tracking
 from inventory.selectors import scan_resolve
 from wms.exceptions import DomainError
@@ -50,7 +50,11 @@ def _shelves(document: Document) -> list[dict]:
                 "id": line.location_id,
                 "location": line.location.full_path,
                 "done": done
-                and {"counted": done.counted, "empty": done.empty, "by": _who(done.confirmed_by)},
+                and {
+                    "counted": done.counted,
+                    "empty": done.empty,
+                    "by": _user_name(done.confirmed_by),
+                },
                 "expected": [],
             },
         )
