@@ -270,6 +270,11 @@ ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/m")
 # The phone's pick flow: when its last task is confirmed, post the pick list's documents with
 # what was picked (on), or leave them reserved for a supervisor to check and post (off).
 PICK_FLOW_POSTS = env.bool("PICK_FLOW_POSTS", default=True)
+# The phone's count flow: when its last shelf is confirmed, post the count (on: stock is set to
+# what was counted, for a counter who may post counts), or leave it a draft for a supervisor to
+# check the differences and post (off). Off by default: a count corrects the books, a manager's
+# decision, and clerks who count cannot post it anyway.
+COUNT_FLOW_POSTS = env.bool("COUNT_FLOW_POSTS", default=False)
 # A line quantity above this asks for a second "yes" before the document form saves or posts
 # it (one limit for every product: a slip of a scanner is implausible for all of them).
 QUANTITY_CONFIRM_ABOVE = env.int("QUANTITY_CONFIRM_ABOVE", default=10_000)

@@ -85,3 +85,17 @@ class InactiveInPosting(DomainError):
 
     def details(self) -> dict:
         return {"inactive": self.inactive}
+
+
+class ShelfAlreadyCounted(DomainError):
+    """Another counter confirmed the same shelf of a count first."""
+
+    code = "shelf_already_counted"
+
+    def __init__(self, message: str, *, counted: int, confirmed_by: str):
+        super().__init__(message)
+        self.counted = counted
+        self.confirmed_by = confirmed_by
+
+    def details(self) -> dict:
+        return {"counted": self.counted, "confirmed_by": self.confirmed_by}

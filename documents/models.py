@@ -372,3 +372,7 @@ class PickConfirmation(models.Model):
         return (
             f"{self.quantity} of {self.asked} for task {self.task} of pick list {self.pick_list_id}"
         )
+
+
+# In a module of its own beside the app's models; imported here so the app registers it.
+from documents.count_confirmations import CountConfirmation  # noqa: E402, F401

@@ -65,6 +65,29 @@ def lines_with_book(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     )
 
 
+def count_lines(*, document_id: int) -> list[DocumentLine]:
+    """A count's lines shelf by shelf in walking order (pick order, path), then SKU and lot,
+    each with its product, location, lot and ``book`` (today's quantity, as on the count
+    sheet). One query."""
+    lines = DocumentLine.objects.filter(document_id=document_id)
+    return list(
+        lines_with_book(lines).order_by(
+            "location__pick_order", "location__path", "product__sku", "lot__code"
+        )
+    )
+
+
+def count_shelf_ids(*, document_id: int) -> list[int]:
+    """The shelves (location ids) a count's lines name, in walking order. One query."""
+    rows = (
+        DocumentLine.objects.filter(document_id=document_id, location__isnull=False)
+        .values_list("location_id", "location__pick_order", "location__path")
+        .distinct()
+        .order_by("location__pick_order", "location__path")
+    )
+    return [location for location, *_ in rows]
+
+
 def lines_with_count_result(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
     """A posted count's lines with ``difference`` (what posting moved: counted - book) and
     ``book`` (the quantity the books had when it was posted)."""

@@ -17,6 +17,7 @@ from documents.admin.common import (
     _user_name,
     _without_related_links,
 )
+from documents.admin.count_phone import CountPhoneMixin
 from documents.admin.forms import DocumentForm, LineFormSet, LineInline
 from documents.admin.picking import PickingMixin
 from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
@@ -54,7 +55,12 @@ class DocumentChangeList(ChangeList):
 
 @admin.register(Document)
 class DocumentAdmin(
-    LargeListAdmin, DocumentTransitionsMixin, PickingMixin, ReturnsAdminMixin, admin.ModelAdmin
+    LargeListAdmin,
+    CountPhoneMixin,
+    DocumentTransitionsMixin,
+    PickingMixin,
+    ReturnsAdminMixin,
+    admin.ModelAdmin,
 ):
     form = DocumentForm
     inlines = (LineInline,)

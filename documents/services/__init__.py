@@ -7,6 +7,13 @@ transaction. Posting and cancelling move stock only through inventory.services.s
 
 from documents.services.actions import RESERVABLE, document_actions, state_allows
 from documents.services.cancelling import document_cancel
+from documents.services.count_flow import (
+    COUNT_PERMISSIONS,
+    Counted,
+    CountFinished,
+    count_confirm,
+    count_finish,
+)
 from documents.services.counting import COUNT_MAX_LINES, count_start
 from documents.services.drafts import document_create, document_delete, document_update
 from documents.services.lines import (
@@ -34,6 +41,9 @@ from inventory.services import MAX_QUANTITY
 
 __all__ = [
     "COUNT_MAX_LINES",
+    "COUNT_PERMISSIONS",
+    "CountFinished",
+    "Counted",
     "CANCEL_PERMISSIONS",
     "DESTINATION_TYPES",
     "EXACT_TYPES",
@@ -44,6 +54,8 @@ __all__ = [
     "RESERVABLE",
     "Replenished",
     "STOCK_CORRECTIONS",
+    "count_confirm",
+    "count_finish",
     "count_start",
     "document_actions",
     "document_cancel",

@@ -20,15 +20,6 @@ MILK_L2 = "010400638133393110L2"
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def day(settings):
     settings.PICK_FLOW_POSTS = True
     return picking_day()

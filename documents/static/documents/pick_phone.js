@@ -25,77 +25,25 @@
         lot: 'Scan the lot',
         count: 'Scan each one (or +1), then Confirm',
     };
-    let busy = Promise.resolve();
-    let pending = 0;
-
-    // One request at a time, in the order scanned; data-pending says how many are left.
-    function queued(job) {
-        pending += 1;
-        root.dataset.pending = pending;
-        busy = busy.then(job).finally(() => {
-            pending -= 1;
-            root.dataset.pending = pending;
-        });
-    }
-    let stopped = false;
-
-    function uuid4() {
-        const b = crypto.getRandomValues(new Uint8Array(16));
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-        return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    }
+    const phone = window.wmsPhone(root, 'pick', scanned);
 
     function stateKey(task) {
         return `wms-pick:${root.dataset.list}:${task.key}`;
     }
 
     function load(task) {
-        try {
-            return JSON.parse(localStorage.getItem(stateKey(task))) || {step: 'shelf', count: 0};
-        } catch (error) {
-            return {step: 'shelf', count: 0};
-        }
+        return phone.load(stateKey(task), () => ({step: 'shelf', count: 0}));
     }
 
     function save(task, state) {
-        localStorage.setItem(stateKey(task), JSON.stringify(state));
+        phone.save(stateKey(task), state);
     }
 
     function current() {
         return tasks.find((t) => t.picked === null);
     }
 
-    async function send(action, body) {
-        const response = await fetch(root.dataset.actionUrl + action + '/', {
-            method: 'POST',
-            credentials: 'same-origin',
-            headers: {'Content-Type': 'application/json', 'X-CSRFToken': root.dataset.csrf},
-            body: JSON.stringify(body),
-        });
-        let answer = {};
-        try {
-            answer = await response.json();
-        } catch (error) {
-            answer = {detail: `The server answered ${response.status}.`};
-        }
-        return {status: response.status, answer};
-    }
-
-    function stop(text) {
-        stopped = true;
-        el('pick-alert-text').textContent = text;
-        el('pick-alert').hidden = false;
-        feedback.bad();
-        el('pick-alert-ok').focus();
-    }
-
-    el('pick-alert-ok').addEventListener('click', () => {
-        stopped = false;
-        el('pick-alert').hidden = true;
-        input.focus();
-    });
+    const {queued, send, stop} = phone;
 
     function show() {
         const task = current();
@@ -127,7 +75,7 @@
 
     async function scanned(code) {
         const task = current();
-        if (!task || stopped) {
+        if (!task || phone.stopped()) {
             return;
         }
         const state = load(task);
@@ -196,7 +144,7 @@
 
     async function confirm(task, reason) {
         const state = load(task);
-        state.request = state.request || uuid4();  // kept before sending: a retry is the same
+        state.request = state.request || phone.uuid4();  // kept before sending: a retry is the same
         save(task, state);
         let reply;
         try {
@@ -209,7 +157,7 @@
         }
         if (reply.answer.ok || reply.status === 409) {
             task.picked = reply.answer.ok ? reply.answer.picked : reply.answer.quantity;
-            localStorage.removeItem(stateKey(task));
+            phone.forget(stateKey(task));
             if (!reply.answer.ok) {
                 stop(reply.answer.detail);
             } else {
@@ -246,22 +194,9 @@
         box.dataset.finished = 'true';
     }
 
-    input.addEventListener('keydown', (event) => {
-        if (event.key !== 'Enter') {
-            return;
-        }
-        event.preventDefault();
-        const code = feedback.clean(input.value);
-        input.value = '';
-        if (code) {
-            queued(() => scanned(code));
-        }
-    });
-
     show();
     if (!current() && tasks.length) {
         queued(finish);
     }
-    root.dataset.pending = 0;
-    root.dataset.ready = 'true';
+    phone.ready();
 })();
