@@ -19,6 +19,7 @@ from documents.admin.common import (
 )
 from documents.admin.forms import DocumentForm, LineFormSet, LineInline
 from documents.admin.picking import PickingMixin
+from documents.admin.reserved_lines import walking_formset_kwargs
 from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
 from documents.admin.transitions import DocumentActionForm, DocumentTransitionsMixin
 from documents.models import DocType, Document, DocumentLine, Status
@@ -149,6 +150,10 @@ class DocumentAdmin(
             "documents/responsive.js",
         )
         css = {"all": ("documents/scan_entry.css", "documents/responsive.css")}
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        return walking_formset_kwargs(kwargs, obj)
 
     def get_changelist(self, request, **kwargs):
         return DocumentChangeList

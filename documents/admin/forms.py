@@ -10,7 +10,7 @@ from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils.html import format_html_join
 
 from documents.admin.common import _without_related_links
-from documents.admin.picking import shipped_input
+from documents.admin.reserved_lines import ReservedLinesMixin, reserved_line_fields
 from documents.models import DocType, Document, DocumentLine, Status
 from documents.selectors import (
     lines_with_count_result,
@@ -20,7 +20,6 @@ from documents.selectors import (
 from documents.services import (
     LineInput,
     document_validate,
-    user_can_post,
 )
 from inventory.models import Product
 from inventory.quantities import steps_format, steps_parse
@@ -238,7 +237,7 @@ LINE_FIELDS = {
 }
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReservedLinesMixin, admin.TabularInline):
     model = DocumentLine
     form = LineForm
     formset = LineFormSet
@@ -256,7 +255,15 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "line_moved")
+    readonly_fields = (
+        "unit",
+        "in_stock",
+        "reserved",
+        "available",
+        "shipped",
+        "pick_from",
+        "line_moved",
+    )
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
@@ -279,12 +286,7 @@ class LineInline(admin.TabularInline):
             if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
                 return ("product", "book", "quantity", "difference", "unit", *where)
             if obj.status == Status.RESERVED:
-                # What is promised, what is left for others, and (for who may post it) what
-                # the picker found, sent with the Post button.
-                may_post = user_can_post(request.user, obj.doc_type)
-                self.typed = request.GET.dict()
-                shipped = ("shipped",) if may_post else ()
-                return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
+                return reserved_line_fields(self, request, obj, where)
             if obj.status == Status.POSTED:
                 # What the ledger says left or arrived, lot and shelf: a short pick shipped
                 # less than the line's ordered quantity.
@@ -333,18 +335,6 @@ class LineInline(admin.TabularInline):
                 for m in moves
             ),
         )
-
-    @admin.display(description="reserved")
-    def reserved(self, line):
-        return line.reserved
-
-    @admin.display(description="available")
-    def available(self, line):
-        return line.in_stock
-
-    @admin.display(description="shipped")
-    def shipped(self, line):
-        return shipped_input(line, self.typed)
 
     @admin.display(description="unit")
     def unit(self, line):
