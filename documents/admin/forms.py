@@ -237,6 +237,16 @@ LINE_FIELDS = {
 }
 
 
+def draft_line_fields(doc_type: str) -> tuple[str, ...]:
+    """The columns of a draft's lines of this type; a new document's form shows those of the
+    type chosen (document_form.js, from this)."""
+    where = LINE_FIELDS[doc_type][2:]
+    if doc_type == DocType.COUNT:
+        # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
+        return ("product", "quantity", "packs", "pack", "loose", "unit", *where)
+    return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
+
+
 class LineInline(ReservedLinesMixin, admin.TabularInline):
     model = DocumentLine
     form = LineForm
@@ -294,10 +304,7 @@ class LineInline(ReservedLinesMixin, admin.TabularInline):
                 self.signed = obj.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
                 return ("product", "quantity", "line_moved", "unit", *where)
             return ("product", "quantity", "unit", *where)
-        if obj.doc_type == DocType.COUNT:
-            # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
-            return ("product", "quantity", "packs", "pack", "loose", "unit", *where)
-        return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
+        return draft_line_fields(obj.doc_type)
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "book", "difference")
