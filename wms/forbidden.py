@@ -26,7 +26,7 @@ ADMIN_ACTIONS = {
 def needed_permission(request) -> str | None:
     """'app.action_model' for a refused page of a model's admin, None for other views."""
     match = request.resolver_match
-    if match is None or match.namespace != admin.site.name:
+    if match is None or match.namespace != admin.site.name or not match.url_name:
         return None
     for model_admin in admin.site._registry.values():
         opts = model_admin.model._meta
@@ -53,7 +53,8 @@ def permission_denied(request, exception=None):
             },
             status=403,
         )
-    if not request.path.startswith(f"/{admin.site.name}/") or not request.user.is_staff:
+    user = getattr(request, "user", None)  # none when refused before authentication
+    if not request.path.startswith(f"/{admin.site.name}/") or not (user and user.is_staff):
         return django_permission_denied(request, exception)
     context = {
         **admin.site.each_context(request),
