@@ -177,8 +177,8 @@ class DocumentAdmin(
         if obj.doc_type != DocType.TRANSFER:
             hidden.add("destination_warehouse")
         fieldsets = without_fields(self.fieldsets, hidden)
-        if obj.is_draft:
-            return fieldsets
+        if obj.status in (Status.DRAFT, Status.RESERVED):
+            return fieldsets  # nothing has moved yet: no "What moved: None."
         return (*fieldsets, ("What moved", {"fields": ("moved",)}))
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

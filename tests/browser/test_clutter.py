@@ -1,9 +1,12 @@
 """Defect 8: clutter. The add form fits 1,366 px for every type; a document shows no status
-rows that can only say "-"; a new document shows the line columns of its type; the start
-page has the day's task buttons for the roles that may do them. At 1,366 and 390 px."""
+rows that can only say "-" (nor "What moved: None." while nothing moved); a new document
+shows the line columns of its type; the start page has the day's task buttons for the roles
+that may do them. At 1,366 and 390 px."""
 
 import pytest
 
+from documents.services import document_reserve
+from tests.browser.conftest import doc_screenshot
 from tests.browser.test_admin_in_browser import log_in
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.support.documents import make_document, post
@@ -37,14 +40,18 @@ def test_a_document_shows_no_status_rows_that_say_nothing(page, live_server, wid
     main, pens = WarehouseFactory(code="MAIN"), ProductFactory(sku="PEN")
     receipt = post("receipt", main, [(pens, 5)])
     draft = make_document("shipment", main, [(pens, 2)])
+    reserved = document_reserve(document_id=make_document("shipment", main, [(pens, 1)]).pk)
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, staff_user("Warehouse clerk"))
     page.goto(f"{live_server.url}/admin/documents/document/{draft.pk}/change/")
     assert page.locator(".field-number").count() >= 1
     for unset in ("backorder_of", "posted_at", "cancelled_at", "cancel_reason", "returns"):
         assert page.locator(f".field-{unset}").count() == 0, unset
+    page.goto(f"{live_server.url}/admin/documents/document/{reserved.pk}/change/")
+    assert page.locator(".field-moved").count() == 0  # a reserved document moved nothing yet
     page.goto(f"{live_server.url}/admin/documents/document/{receipt.pk}/change/")
     assert page.locator(".field-posted_at").count() >= 1
+    assert page.locator(".field-moved").count() >= 1
     for unset in ("backorder_of", "cancelled_at", "cancel_reason"):
         assert page.locator(f".field-{unset}").count() == 0, unset
 
@@ -88,6 +95,8 @@ def test_the_start_page_has_the_tasks_of_the_role(page, live_server, width):
     log_in(page, live_server, staff_user("Warehouse clerk"))
     page.goto(f"{live_server.url}/admin/")
     assert task_buttons(page) == ["Receive", "Ship", "Pick"]  # counts are a manager's
+    if width == 390:
+        doc_screenshot(page, "desk-start-tasks")
     assert sideways(page) <= 0
     page.click("#task-buttons a:text('Receive')")
     page.wait_for_selector("#scan-entry[data-ready='true']", state="attached")

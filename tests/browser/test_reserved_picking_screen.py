@@ -10,6 +10,7 @@ import pytest
 
 from documents.models import Status
 from documents.services import LineInput, document_create, document_reserve
+from tests.browser.conftest import doc_screenshot
 from tests.browser.test_admin_in_browser import log_in
 from tests.browser.test_picking_in_browser import reserved_shipment  # noqa: F401 (fixture)
 from tests.browser.test_responsive import assert_on_screen
@@ -94,4 +95,7 @@ def test_each_line_says_where_it_is_picked_from_in_walking_order(
         ["3 MAIN/A/01"],
     ]
     assert rows.nth(0).locator("td.field-product").inner_text().startswith("MILK")
+    if width == 390:
+        rows.nth(0).scroll_into_view_if_needed()
+        doc_screenshot(page, "desk-reserved-pick-from")
     assert_on_screen(page, "#lines-group tr.form-row:not(.empty-form) td.field-pick_from", width)
