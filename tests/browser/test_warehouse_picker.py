@@ -75,8 +75,11 @@ class HeldAnswers:
 
     def wait(self, page):
         """Until the picker's filtered request is being held (it asks after a short delay)."""
-        while not self.held:
+        for _ in range(750):  # the pages' own 15 s timeout
+            if self.held:
+                return
             page.wait_for_timeout(20)
+        raise AssertionError("the picker never asked for the filtered answer")
 
     def release(self):
         from playwright.sync_api import Error
