@@ -5,6 +5,7 @@ from django.urls import include, path
 from wms.views import health, healthz, metrics_view
 
 handler400 = "wms.views.bad_request"
+handler403 = "wms.forbidden.permission_denied"
 handler500 = "wms.views.server_error"
 # --- end platform -------------------------------------------------------------------------------
 

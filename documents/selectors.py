@@ -154,6 +154,18 @@ def lines_with_reserved(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]
     return lines.annotate(reserved=ledger.reserved_by_line())
 
 
+def lines_in_walking_order(lines: QuerySet[DocumentLine]) -> QuerySet[DocumentLine]:
+    """Reserved lines in the order a picker reaches them: by the first shelf each is picked
+    from (pick order, then path), lines without reservations last, then as entered."""
+    walk = {f"walk_{n}": ledger.first_pick_of_line(field) for n, field in enumerate(ledger.WALK)}
+    return lines.annotate(**walk).order_by(*(F(name).asc(nulls_last=True) for name in walk), "pk")
+
+
+def line_pick_from(*, document_id: int) -> dict[int, list[ledger.ReservedPick]]:
+    """Where each line of a reserved document is picked from, in walking order."""
+    return ledger.line_reservations(document_id=document_id)
+
+
 def reserved_since() -> Subquery:
     """When a document was reserved (an expression over documents)."""
     return ledger.reserved_since()

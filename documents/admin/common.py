@@ -39,3 +39,16 @@ def _without_related_links(formfield):
     if wrapper is not None and hasattr(wrapper, "can_add_related"):
         wrapper.can_add_related = wrapper.can_change_related = wrapper.can_delete_related = False
     return formfield
+
+
+def unset_status_fields(document) -> set[str]:
+    """The Status fields that would only say "-" for ``document``: what happens to it later
+    (posted, cancelled, its backorders and returns) and what it does not come from."""
+    unset = set()
+    if not document.backorder_of_id:
+        unset.add("backorder_of")
+    if document.posted_at is None:
+        unset |= {"posted_by_name", "posted_at", "backorders", "returns"}
+    if document.cancelled_at is None:
+        unset |= {"cancelled_by_name", "cancelled_at", "cancel_reason"}
+    return unset

@@ -16,10 +16,12 @@ from documents.admin.common import (
     _refusal,
     _user_name,
     _without_related_links,
+    unset_status_fields,
 )
 from documents.admin.count_phone import CountPhoneMixin
-from documents.admin.forms import DocumentForm, LineFormSet, LineInline
+from documents.admin.forms import DocumentForm, LineFormSet, LineInline, draft_line_fields
 from documents.admin.picking import PickingMixin
+from documents.admin.reserved_lines import walking_formset_kwargs
 from documents.admin.returns import ReturnsAdminMixin, hidden_return_fields, without_fields
 from documents.admin.transitions import DocumentActionForm, DocumentTransitionsMixin
 from documents.models import DocType, Document, DocumentLine, Status
@@ -156,6 +158,10 @@ class DocumentAdmin(
         )
         css = {"all": ("documents/scan_entry.css", "documents/responsive.css")}
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        return walking_formset_kwargs(kwargs, obj)
+
     def get_changelist(self, request, **kwargs):
         return DocumentChangeList
 
@@ -173,12 +179,12 @@ class DocumentAdmin(
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets[:1]  # no status before it exists
-        hidden = hidden_return_fields(obj)
+        hidden = hidden_return_fields(obj) | unset_status_fields(obj)
         if obj.doc_type != DocType.TRANSFER:
             hidden.add("destination_warehouse")
         fieldsets = without_fields(self.fieldsets, hidden)
-        if obj.is_draft:
-            return fieldsets
+        if obj.status in (Status.DRAFT, Status.RESERVED):
+            return fieldsets  # nothing has moved yet: no "What moved: None."
         return (*fieldsets, ("What moved", {"fields": ("moved",)}))
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -342,6 +348,8 @@ class DocumentAdmin(
             "edit" in offered and self.has_change_permission(request, obj)
         )
         context["quantity_limit"] = settings.QUANTITY_CONFIRM_ABOVE
+        if obj is None:
+            context["line_columns"] = {t: draft_line_fields(t) for t in DocType.values}
         # Said on the page rather than found out: who may post what this user cannot.
         may_post = bool(obj and user_can_post(request.user, obj.doc_type))
         context["posted_by_manager"] = bool(

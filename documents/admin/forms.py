@@ -10,7 +10,7 @@ from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils.html import format_html_join
 
 from documents.admin.common import _without_related_links
-from documents.admin.picking import shipped_input
+from documents.admin.reserved_lines import ReservedLinesMixin, reserved_line_fields
 from documents.models import DocType, Document, DocumentLine, Status
 from documents.selectors import (
     lines_with_count_result,
@@ -20,7 +20,6 @@ from documents.selectors import (
 from documents.services import (
     LineInput,
     document_validate,
-    user_can_post,
 )
 from inventory.models import Product
 from inventory.quantities import steps_format, steps_parse
@@ -238,7 +237,17 @@ LINE_FIELDS = {
 }
 
 
-class LineInline(admin.TabularInline):
+def draft_line_fields(doc_type: str) -> tuple[str, ...]:
+    """The columns of a draft's lines of this type; a new document's form shows those of the
+    type chosen (document_form.js, from this)."""
+    where = LINE_FIELDS[doc_type][2:]
+    if doc_type == DocType.COUNT:
+        # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
+        return ("product", "quantity", "packs", "pack", "loose", "unit", *where)
+    return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
+
+
+class LineInline(ReservedLinesMixin, admin.TabularInline):
     model = DocumentLine
     form = LineForm
     formset = LineFormSet
@@ -256,7 +265,15 @@ class LineInline(admin.TabularInline):
         "lot_code",
         "expires_on",
     )
-    readonly_fields = ("unit", "in_stock", "reserved", "available", "shipped", "line_moved")
+    readonly_fields = (
+        "unit",
+        "in_stock",
+        "reserved",
+        "available",
+        "shipped",
+        "pick_from",
+        "line_moved",
+    )
     autocomplete_fields = ("product", "location", "destination_location")
     extra = 1
 
@@ -279,12 +296,7 @@ class LineInline(admin.TabularInline):
             if obj.doc_type == DocType.COUNT and obj.status == Status.POSTED:
                 return ("product", "book", "quantity", "difference", "unit", *where)
             if obj.status == Status.RESERVED:
-                # What is promised, what is left for others, and (for who may post it) what
-                # the picker found, sent with the Post button.
-                may_post = user_can_post(request.user, obj.doc_type)
-                self.typed = request.GET.dict()
-                shipped = ("shipped",) if may_post else ()
-                return ("product", "quantity", "reserved", *shipped, "available", "unit", *where)
+                return reserved_line_fields(self, request, obj, where)
             if obj.status == Status.POSTED:
                 # What the ledger says left or arrived, lot and shelf: a short pick shipped
                 # less than the line's ordered quantity.
@@ -292,10 +304,7 @@ class LineInline(admin.TabularInline):
                 self.signed = obj.doc_type in (DocType.TRANSFER, DocType.ADJUSTMENT)
                 return ("product", "quantity", "line_moved", "unit", *where)
             return ("product", "quantity", "unit", *where)
-        if obj.doc_type == DocType.COUNT:
-            # A count's quantity starts as the book (or 0 when blind): no second figure beside it.
-            return ("product", "quantity", "packs", "pack", "loose", "unit", *where)
-        return ("product", "quantity", "packs", "pack", "unit", "in_stock", *where)
+        return draft_line_fields(obj.doc_type)
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "book", "difference")
@@ -333,18 +342,6 @@ class LineInline(admin.TabularInline):
                 for m in moves
             ),
         )
-
-    @admin.display(description="reserved")
-    def reserved(self, line):
-        return line.reserved
-
-    @admin.display(description="available")
-    def available(self, line):
-        return line.in_stock
-
-    @admin.display(description="shipped")
-    def shipped(self, line):
-        return shipped_input(line, self.typed)
 
     @admin.display(description="unit")
     def unit(self, line):

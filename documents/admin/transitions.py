@@ -111,7 +111,12 @@ class DocumentTransitionsMixin:
             "can_count": user_can_post(request.user, DocType.COUNT),
             "can_replenish": user_can_post(request.user, DocType.RECEIPT),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        form = getattr(response, "context_data", {}).get("action_form")
+        if form is not None and not user_can_cancel(request.user):
+            # The reason box is for cancelling only: not offered to who cannot cancel.
+            form.fields.pop("reason", None)
+        return response
 
     def get_actions(self, request):
         actions = super().get_actions(request)

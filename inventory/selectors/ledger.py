@@ -210,3 +210,47 @@ def line_moves(*, document_id: int) -> dict[int, list[LineMove]]:
             LineMove(quantity, join_path(warehouse, path), lot, expires_on)
         )
     return moves
+
+
+# The order a picker walks a warehouse: the shelves' pick order, then their paths.
+WALK = ("quant__location__pick_order", "quant__location__warehouse__code", "quant__location__path")
+
+
+@dataclass(frozen=True)
+class ReservedPick:
+    quantity: int  # in steps of the product's unit
+    location: str  # full path, MAIN/A/01
+    lot: str | None
+    expires_on: date | None
+    decimals: int  # the product's, to show the quantity in its unit
+
+
+def line_reservations(*, document_id: int) -> dict[int, list[ReservedPick]]:
+    """{line id: [ReservedPick, ...]}: where each line of a reserved document is picked from,
+    in walking order. One query on the reservation rows."""
+    rows = (
+        StockReservation.objects.filter(document_id=document_id)
+        .order_by(*WALK, "quant__lot__expires_on", "quant__lot__code", "id")
+        .values_list(
+            "document_line_id",
+            "quantity",
+            "quant__location__warehouse__code",
+            "quant__location__path",
+            "quant__lot__code",
+            "quant__lot__expires_on",
+            "quant__product__decimals",
+        )
+    )
+    picks: dict[int, list[ReservedPick]] = {}
+    for line, quantity, warehouse, path, lot, expires_on, decimals in rows:
+        picks.setdefault(line, []).append(
+            ReservedPick(quantity, join_path(warehouse, path), lot, expires_on, decimals)
+        )
+    return picks
+
+
+def first_pick_of_line(field: str) -> Subquery:
+    """``field`` (one of WALK) of the first shelf a document line is picked from in walking
+    order, as an expression over lines: reserved lines sorted by it are walked in one pass."""
+    first = StockReservation.objects.filter(document_line_id=OuterRef("pk")).order_by(*WALK, "id")
+    return Subquery(first.values(field)[:1])

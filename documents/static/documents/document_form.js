@@ -1,6 +1,8 @@
 /* A new document's form shows what its type uses: the destination only for a transfer, the
- * origin only for a return, and quantities bounded as the type allows (the server checks the
- * same rules on save). */
+ * origin only for a return, the line columns of its type (as a saved draft of that type shows
+ * them: no destination on a receipt, no expiry on a shipment; the list comes from the server,
+ * #line-columns), and quantities bounded as the type allows (the server checks the same rules
+ * on save). A hidden column's inputs are disabled, so nothing left in them is sent. */
 'use strict';
 (function() {
     // The smallest quantity a line of each type may have; adjustments are signed.
@@ -15,7 +17,28 @@
         }
         const destination = document.querySelector('.form-row.field-destination_warehouse');
         const origin = document.querySelector('.form-row.field-origin');
+        const data = document.getElementById('line-columns');
+        const columns = data ? JSON.parse(data.textContent) : null;
+        const all = columns ? new Set(Object.values(columns).flat()) : new Set();
+
+        function fitColumns() {
+            const shown = new Set(columns[type.value] || all);
+            all.forEach((name) => {
+                const hide = !shown.has(name);
+                document.querySelectorAll(`#lines-group th.column-${name}, #lines-group td.field-${name}`)
+                    .forEach((cell) => {
+                        cell.hidden = hide;
+                        cell.querySelectorAll('input, select').forEach((input) => {
+                            input.disabled = hide;
+                        });
+                    });
+            });
+        }
+
         function fit() {
+            if (columns) {
+                fitColumns();
+            }
             if (destination) {
                 destination.hidden = type.value !== 'transfer';
             }

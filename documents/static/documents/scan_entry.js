@@ -205,6 +205,13 @@
                 applyLocation(scan);
                 return;
             }
+            if (warehouse && !warehouse.value) {
+                // Not kept for a warehouse chosen later: the lines would move whatever that
+                // warehouse turns out to be, a picker's wrong row included.
+                say(`Not added: choose the document's warehouse (scan its code) before ` +
+                    `${scan.product.sku}.`, false);
+                return;
+            }
             const lot = lotOf(scan);
             let row = lineRows(group).find((r) => sameLine(r, scan, lot));
             if (row && lot && scan.product.tracking === 'serial') {

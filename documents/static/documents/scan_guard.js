@@ -98,17 +98,28 @@
         }, true);
 
         // Enter in a picker's search chooses the option that is exactly what was typed, or
-        // nothing: the highlighted row may be from before the filtered results arrived.
+        // nothing: the highlighted row may be from before the filtered results arrived (an
+        // answer can take longer than a scanner), or another warehouse whose name contains the
+        // code. An exact row among those shown, stale or not, is the right one: it is
+        // highlighted for select2 to choose.
         document.addEventListener('keydown', (event) => {
             const search = event.target;
-            if (event.key !== 'Enter' || !search.classList.contains('select2-search__field')) {
-                return;
+            const typed = search.value ? search.value.trim().toLowerCase() : '';
+            if (event.key !== 'Enter' || !search.classList.contains('select2-search__field') || !typed) {
+                return;  // with nothing typed, Enter takes the highlighted row as select2 does
             }
-            const typed = search.value.trim().toLowerCase();
-            const row = document.querySelector('.select2-results__option--highlighted');
-            const text = row ? row.textContent.trim().toLowerCase() : '';
-            const exact = !typed || text === typed || text.startsWith(`${typed} — `);
-            if (!exact || document.querySelector('.select2-results__option.loading-results')) {
+            const open = search.closest('.select2-container') || document;
+            const rows = Array.from(open.querySelectorAll('.select2-results__option[aria-selected]'));
+            const isExact = (row) => {
+                const text = row.textContent.trim().toLowerCase();
+                return text === typed || text.startsWith(`${typed} — `);
+            };
+            const highlighted = rows.find((row) => row.classList.contains('select2-results__option--highlighted'));
+            const exact = rows.find(isExact);
+            if (exact && exact !== highlighted) {
+                rows.forEach((row) => row.classList.remove('select2-results__option--highlighted'));
+                exact.classList.add('select2-results__option--highlighted');
+            } else if (!exact) {
                 event.preventDefault();
                 event.stopImmediatePropagation();
                 if (box.wmsSay) {
