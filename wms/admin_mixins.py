@@ -90,13 +90,9 @@ class CheckedAutocompleteSelectMultiple(_CheckedChosen, AutocompleteSelectMultip
     pass
 
 
-class ForgedInputRefused:
-    """On every screen of the admin site: a forged id in a choice, an autocomplete or an
-    action's selection is a form error or a message, never a query that fails (500).
-
-    An action on a selection with a value that is no id (a tampered form) does nothing and
-    says so; Django's own would hand it to the database (ValueError, or an integer SQLite
-    cannot hold) and answer 500."""
+class ForgedChoicesRefused:
+    """On every screen of the admin site and its inlines: a forged id in a choice or an
+    autocomplete is a form error, never a query that fails (500)."""
 
     def _checked(self, db_field, request, kwargs, widget, form_class) -> dict:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -118,6 +114,12 @@ class ForgedInputRefused:
             CheckedModelMultipleChoiceField,
         )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ForgedInputRefused(ForgedChoicesRefused):
+    """Also for every list: an action on a selection with a value that is no id (a tampered
+    form) does nothing and says so; Django's own would hand it to the database (ValueError, or
+    an integer SQLite cannot hold) and answer 500."""
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)

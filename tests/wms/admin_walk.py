@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -174,18 +175,22 @@ def request_as(user):
     return request
 
 
-def form_values(form_class, forged: str, number: str) -> dict:
-    """Every field of a form forged: text fields get ``forged``, number and id fields
-    ``number`` (each field of a valid form must refuse one of the two)."""
+# Text no field takes: longer than any column's max_length (and a date, number or choice it
+# is not). With a NUL instead, the whole request is refused before any form sees it.
+LONG_TEXT = "z" * 5000
+# (id and number fields, text fields) of each forged round of a form.
+FORM_ROUNDS = ((HUGE, LONG_TEXT), ("-" + HUGE, LONG_TEXT), ("²", LONG_TEXT), ("1\x00", "\x00"))
+
+
+def form_values(fields: dict, number: str, text: str, prefix: str = "") -> dict:
+    """Every field of a form forged: ids, numbers and choices get ``number`` (unknown to any
+    choice), everything else ``text``; each round must leave every form invalid."""
     data = {}
-    for name, form_field in form_class.base_fields.items():
+    for name, form_field in fields.items():
         numeric = isinstance(
-            getattr(form_field, "queryset", None), models.QuerySet
-        ) or form_field.__class__.__name__ in (
-            "IntegerField",
-            "DecimalField",
-            "FloatField",
-            "TypedChoiceField",
-        )
-        data[name] = number if numeric else forged
+            form_field, forms.ChoiceField | forms.IntegerField | forms.DecimalField
+        ) or isinstance(getattr(form_field, "queryset", None), models.QuerySet)
+        many = isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        value = number if numeric else text
+        data[f"{prefix}{name}"] = [value] if many else value
     return data

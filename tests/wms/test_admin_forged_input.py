@@ -24,6 +24,7 @@ from tests.factories import ProductFactory
 from tests.support.users import user_with
 from tests.wms.admin_walk import (
     FORGED_IDS,
+    FORM_ROUNDS,
     HUGE,
     SITE_VIEWS,
     STANDARD_VIEWS,
@@ -126,20 +127,27 @@ def test_forged_selections_on_every_action(walk):
     walk.assert_clean()
 
 
-def _formsets(response) -> dict:
-    """The management form and a forged row of each inline formset on an add/change page."""
+def _management(response) -> dict:
+    """One new row in each inline formset of an add/change page."""
     data = {}
     for inline in (response.context or {}).get("inline_admin_formsets", []):
-        formset = inline.formset
+        prefix = inline.formset.prefix
         data |= {
-            f"{formset.prefix}-TOTAL_FORMS": "1",
-            f"{formset.prefix}-INITIAL_FORMS": "0",
-            f"{formset.prefix}-MIN_NUM_FORMS": "0",
-            f"{formset.prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
         }
-        for name in formset.form.base_fields:
-            data[f"{formset.prefix}-0-{name}"] = "\x00"
     return data
+
+
+def _forged_form(response, number: str, text: str) -> dict:
+    """Every field of the page's form and of a new row of each inline forged."""
+    data = form_values(response.context["adminform"].form.fields, number, text)
+    for inline in response.context.get("inline_admin_formsets", []):
+        row = inline.formset.empty_form
+        data |= form_values(row.fields, number, text, prefix=f"{inline.formset.prefix}-0-")
+    return data | _management(response)
 
 
 def test_forged_values_in_every_add_and_change_form(walk):
@@ -159,15 +167,13 @@ def _forge_form(walk, url):
     page = walk.send("get", url, name="change")
     if page is None or page.status_code != 200 or "adminform" not in page.context:
         return
-    form_class = page.context["adminform"].form.__class__
-    inlines = _formsets(page)
-    for forged, number in (("\x00", HUGE), ("a\x00", "-" + HUGE), ("\x00", "²")):
-        data = form_values(form_class, forged, number) | inlines
+    for number, text in FORM_ROUNDS:
+        data = _forged_form(page, number, text)
         walk.send("post", url, data, name="change")
         walk.send("post", url, data | {"_post": "1", "_continue": "1"}, name="change")
     # A tampered management form.
-    tampered = {key: "\x00" if key.endswith("_FORMS") else v for key, v in inlines.items()}
-    walk.send("post", url, tampered, name="change")
+    for number in ("abc", HUGE):
+        walk.send("post", url, dict.fromkeys(_management(page), number), name="change")
 
 
 def test_forged_autocomplete_queries(walk):

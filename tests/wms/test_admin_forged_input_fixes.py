@@ -9,7 +9,7 @@ from django.urls import reverse
 from documents.models import Document, PickList, Status
 from documents.services import LineInput, document_create, document_post, document_reserve
 from inventory.models import Lot, Product
-from tests.documents.admin_helpers import cancel_url, messages_of, post_url
+from tests.documents.admin_helpers import ADD_URL, cancel_url, form_data, messages_of, post_url
 from tests.support.users import user_with
 from warehouses.models import Warehouse
 
@@ -151,3 +151,14 @@ def test_a_csv_with_a_nul_byte_is_refused_on_the_form(superuser_client):
     assert response.status_code == 200
     assert "NUL" in str(response.context["form"].errors)
     assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("forged", ["²", "abc", HUGE])
+def test_a_forged_location_on_a_document_line_is_a_form_error(
+    superuser_client, warehouse, product, forged
+):
+    form = form_data("shipment", warehouse, lines=[(product, 1)])
+    response = superuser_client.post(ADD_URL, form | {"lines-0-location": forged})
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors[0]["location"]
+    assert not Document.objects.exists()
