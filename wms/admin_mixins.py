@@ -4,12 +4,19 @@ import csv
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from wms.validators import whole_number
 
 EXPORT_CHUNK = 2000
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -27,6 +34,103 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def is_pk_of(model, value: str) -> bool:
+    """Whether a selected id could be a row of ``model`` (a number that fits the column)."""
+    field = model._meta.pk
+    while field.is_relation:  # a one-to-one key is its target's number
+        field = field.target_field
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField are ones too
+        return whole_number(value) is not None
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return "\x00" not in value
+
+
+class CheckedModelChoiceField(forms.ModelChoiceField):
+    """A choice that is no id ("abc", "²", 10**30) is an invalid choice, not a query: Django's
+    own lets SQLite overflow on a number past 64 bits (500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_pk_of(self.queryset.model, str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not is_pk_of(self.queryset.model, str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class _CheckedChosen:
+    """An autocomplete's chosen values are loaded to show their labels: a form sent back with
+    a forged one shows it as no choice (the field says why) instead of querying with it."""
+
+    def optgroups(self, name, value, attr=None):
+        model = self.field.remote_field.model
+        kept = [v for v in value if str(v) in ("", "None") or is_pk_of(model, str(v))]
+        return super().optgroups(name, kept, attr)
+
+
+class CheckedAutocompleteSelect(_CheckedChosen, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_CheckedChosen, AutocompleteSelectMultiple):
+    pass
+
+
+class ForgedChoicesRefused:
+    """On every screen of the admin site and its inlines: a forged id in a choice or an
+    autocomplete is a form error, never a query that fails (500)."""
+
+    def _checked(self, db_field, request, kwargs, widget, form_class) -> dict:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))
+        return {"form_class": form_class, **kwargs}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._checked(
+            db_field, request, kwargs, CheckedAutocompleteSelect, CheckedModelChoiceField
+        )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._checked(
+            db_field,
+            request,
+            kwargs,
+            CheckedAutocompleteSelectMultiple,
+            CheckedModelMultipleChoiceField,
+        )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ForgedInputRefused(ForgedChoicesRefused):
+    """Also for every list: an action on a selection with a value that is no id (a tampered
+    form) does nothing and says so; Django's own would hand it to the database (ValueError, or
+    an integer SQLite cannot hold) and answer 500."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        forged = [value for value in selected if not is_pk_of(self.model, value)]
+        if forged:
+            shown = ", ".join(repr(value) for value in forged[:5])
+            self.message_user(
+                request, f"Nothing was done: the selection holds {shown}, not ids.", messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset)
 
 
 class _Echo:

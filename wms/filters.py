@@ -8,7 +8,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-BIGINT_MAX = 2**63 - 1
+from wms.validators import BIGINT_MAX
 
 
 class _BoundedIntegerField(forms.IntegerField):

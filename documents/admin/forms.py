@@ -4,7 +4,6 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils.html import format_html_join
@@ -24,6 +23,8 @@ from documents.services import (
 from inventory.models import Product
 from inventory.quantities import steps_format, steps_parse
 from inventory.selectors import line_moves
+from wms.admin_mixins import CheckedAutocompleteSelect, CheckedModelChoiceField
+from wms.validators import row_id
 
 
 class DocumentForm(forms.ModelForm):
@@ -62,7 +63,7 @@ class DocumentForm(forms.ModelForm):
         self.instance = construct_instance(self, self.instance, self._meta.fields)
 
 
-class ProductAutocomplete(AutocompleteSelect):
+class ProductAutocomplete(CheckedAutocompleteSelect):
     """Shows each line's chosen product from the formset's single load, not a query per line."""
 
     known: dict[str, Product] = {}
@@ -78,7 +79,7 @@ class ProductAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class ProductChoiceField(forms.ModelChoiceField):
+class ProductChoiceField(CheckedModelChoiceField):
     """Takes the posted product from the formset's single load, not a query per line."""
 
     known: dict[str, Product] = {}
@@ -164,7 +165,7 @@ class LineFormSet(BaseInlineFormSet):
                 for key, value in self.data.items()
                 if key.startswith(f"{self.prefix}-") and key.endswith("-product") and value
             }
-            wanted = [v for v in posted - known.keys() if v.isdigit()]
+            wanted = [v for v in posted - known.keys() if row_id(v) is not None]
             known.update({str(p.pk): p for p in Product.objects.filter(pk__in=wanted)})
         return known
 

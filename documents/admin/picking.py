@@ -32,6 +32,7 @@ from inventory.models import Unit
 from warehouses.models import join_path
 from wms.admin_mixins import ReadOnlyAdminMixin, change_link
 from wms.exceptions import DomainError
+from wms.validators import row_id
 
 PICK_PERMISSION = "documents.add_picklist"
 RESERVED_FILTER = ("status__exact", Status.RESERVED)
@@ -208,9 +209,14 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         """The reserved list's per-row button: a pick list for that one document."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        ids = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+        sent = request.POST.getlist("documents")
+        ids = [row_id(v) for v in sent]
         name, value = RESERVED_FILTER
         back = reverse("admin:documents_document_changelist") + f"?{name}={value}"
+        if None in ids:
+            forged = ", ".join(repr(v) for v, pk in zip(sent, ids, strict=True) if pk is None)
+            messages.error(request, f"No pick list was made: {forged} is not a document's id.")
+            return redirect(back)
         return _pick_list_from(request, ids) or redirect(back)
 
     def print_view(self, request, pick_list_id):
@@ -267,7 +273,7 @@ class PickListAdmin(PickPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- posting what was picked ----------------------------------------------------------------
 
 SHIPPED_FIELD = "shipped-{}"
-_SHIPPED_NAME = re.compile(r"^shipped-(\d+)$")
+_SHIPPED_NAME = re.compile(r"shipped-([0-9]{1,19})")
 
 
 def shipped_problem(text: str, reserved: int) -> str | None:
@@ -307,9 +313,14 @@ def post_picked(request, document):
     typed = {
         int(m.group(1)): value
         for key, value in request.POST.items()
-        if (m := _SHIPPED_NAME.match(key))
+        if (m := _SHIPPED_NAME.fullmatch(key))
     }
-    if not typed:
+    # A "shipped-" field that names no line id at all is a forged form: refused like a
+    # stranger's line below, never taken for "no quantities typed" and posted in full.
+    garbled = [
+        k for k in request.POST if k.startswith("shipped-") and not _SHIPPED_NAME.fullmatch(k)
+    ]
+    if not typed and not garbled:
         return None
     if not user_can_post(request.user, document.doc_type):
         raise PermissionDenied
@@ -327,6 +338,7 @@ def post_picked(request, document):
     problems += [
         f"the form names line id {pk}, which is not on {document.number}" for pk in strangers
     ]
+    problems += [f"the form has a field {name!r}, which names no line" for name in garbled]
     for pk in strangers:
         del typed[pk]
     if problems:

@@ -23,6 +23,7 @@ from inventory.selectors import (
     location_by_code,
 )
 from warehouses.models import Warehouse
+from wms.validators import row_id
 
 SHORT_SHOWN = 500
 
@@ -110,9 +111,10 @@ class InStockQuery(forms.Form):
     def clean(self):
         data = super().clean()
         raw = self.data.getlist("product")
-        if len(raw) > COUNT_MAX_LINES or not all(v.isdigit() and len(v) < 19 for v in raw):
+        ids = [row_id(v) for v in raw]
+        if len(raw) > COUNT_MAX_LINES or None in ids:
             raise ValidationError(f"product: at most {COUNT_MAX_LINES} ids, each a number.")
-        data["products"] = [int(v) for v in raw]
+        data["products"] = ids
         return data
 
 

@@ -200,6 +200,9 @@ def import_batches(reader) -> Iterator[list[tuple[int, list[str]]]]:
             raise ValidationError(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from None
         if not any(cell.strip() for cell in cells):
             continue  # blank line
+        if any("\x00" in cell for cell in cells):
+            # No text column takes one (PostgreSQL refuses it; SQLite would store it).
+            raise ValidationError(f"Line {reader.line_num} holds a NUL byte (\\x00).")
         batch.append((reader.line_num, cells))
         if len(batch) == IMPORT_BATCH_SIZE:
             yield batch
