@@ -15,6 +15,7 @@ from django.urls import reverse
 from documents.models import Document, PickList
 from documents.services import (
     LineInput,
+    count_start,
     document_create,
     document_post,
     document_reserve,
@@ -67,7 +68,10 @@ def world(warehouse):
     draft = document_create(
         doc_type="shipment", warehouse_id=warehouse.pk, lines=[LineInput(box.pk, 1)]
     )
+    count = count_start(warehouse_id=warehouse.pk, location_id=shelf.pk)
     return {
+        "count": count,
+        "shelf": shelf,
         "reserved": reserved,
         "shipped": shipped,
         "draft": draft,
@@ -203,6 +207,9 @@ GARBAGE_FILES = (
 )
 
 
+REQUEST_ID = b"00000000-0000-4000-8000-000000000001"
+
+
 def _custom(world, user):
     """Forged requests for every view a screen adds to Django's own (name -> requests)."""
     reserved, line = world["reserved"], world["line"]
@@ -214,6 +221,13 @@ def _custom(world, user):
     ] + [{f"shipped-{HUGE}": "1"}, {"shipped-abc": "1"}, {f"shipped-{line.pk}\x00": "1"}]
     phone = [b"\x00", b"[]", b'{"task": "\\u0000", "step": "shelf", "code": "\\u0000"}']
     phone += [b'{"task": 1, "quantity": "%s", "request_id": "zzz"}' % HUGE.encode()]
+    count, shelf = world["count"].pk, world["shelf"].pk
+    counted = [
+        b'{"request_id": "zzz", "shelf": %s}' % HUGE.encode(),
+        b'{"request_id": "%s", "shelf": "\\u00b2", "items": "\\u0000"}' % REQUEST_ID,
+        b'{"request_id": "%s", "shelf": %d, "items": [{"product": %s, "quantity": %s}]}'
+        % (REQUEST_ID, shelf, HUGE.encode(), HUGE.encode()),
+    ]
     forged_form = {
         "warehouse": HUGE,
         "place": "\x00",
@@ -244,6 +258,15 @@ def _custom(world, user):
         "documents_picklist_phone_action": [
             ("json", [pick, action], body) for action in ("check", "confirm") for body in phone
         ],
+        "documents_document_count_open": [("get", [], {"x": "\x00"})]
+        + [("post", [], {"code": c, "blind": "\x00"}) for c in ("\x00", "CNT-" + "9" * 12, HUGE)],
+        "documents_document_count_phone": [("get", [count], {"x": "\x00"})],
+        "documents_document_count_action": [
+            ("json", [count, action], body)
+            for action in ("check", "confirm")
+            for body in phone + counted
+        ]
+        + [("json", [count, "finish"], b"\x00")],
         "inventory_product_import": [("post", [], body) for body in files + texts],
         "inventory_product_import_packagings": [("post", [], body) for body in files + texts],
         "auth_user_password_change": [
