@@ -113,11 +113,8 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
         "SELECT set_config('wms.audit',",  # who acts, for the audit trail's triggers
         "WITH lock AS (SELECT pg_try_ad",  # the key: advisory lock + insert, one statement
         "SAVEPOINT",  # document_post's own atomic block
-        "SELECT documents.id, documents",  # the document, locked
-        "SELECT l.id, l.product_id, l.q",  # its lines
-        "SELECT id, code, is_active FRO",  # its warehouse, FOR SHARE: not deactivated meanwhile
-        "SELECT id, sku, is_active FROM",  # its products, FOR SHARE, the same way
-        "UPDATE documents SET status =",  # marked posted
+        "SELECT d.*, w.id AS share_id,",  # the document locked, its warehouse FOR SHARE
+        "WITH marked AS ( UPDATE docume",  # marked posted; lines, products FOR SHARE, entries
         "SELECT stock_quants.location_i",  # the quants to take from, locked in id order
         "UPDATE stock_quants AS t SET q",  # quants
         "WITH locked AS MATERIALIZED (",  # warehouse rows, locked and updated
@@ -125,7 +122,6 @@ def test_what_a_posting_over_http_asks_of_the_database(warehouse, manager):
         "INSERT INTO stock_movements (d",  # the ledger, balance_after included
         "SELECT webhook_subscriptions.i",  # who listens (the outbox is written if anyone)
         "RELEASE SAVEPOINT",
-        "SELECT document_lines.id AS id",  # how lines were entered: decimals, packaging
         "UPDATE idempotency_keys SET re",  # the response kept for a retry
         "RELEASE SAVEPOINT",  # COMMIT in production
     ]
