@@ -6,9 +6,9 @@ from inventory.models import Lot, Packaging
 
 def as_posted(document: Document) -> Document:
     """``document`` as ``document_post`` returned it, ready for PostedDocumentSerializer with no
-    query but one for what the posting does not hold (each line's product decimals and
-    packaging) and one for the lots, if a line names any: what DocumentSerializer would show
-    after reading it again through ``document_list()``.
+    query but one for the lots, if a line names any (posting read each line's product decimals
+    and packaging with the line): what DocumentSerializer would show after reading it again
+    through ``document_list()``.
 
     Posting changes no line, and a posted document holds no reservation (a reserved one's are
     consumed and deleted in the posting), so each line shows ``reserved`` 0.
@@ -16,17 +16,6 @@ def as_posted(document: Document) -> Document:
     rows = document.posted_lines
     lot_ids = {row.lot_id for row in rows if row.lot_id is not None}
     lots = Lot.objects.in_bulk(lot_ids) if lot_ids else {}
-    entered = {
-        row["id"]: row
-        for row in DocumentLine.objects.filter(document_id=document.pk).values(
-            "id",
-            "product__decimals",
-            "packaging_id",
-            "packaging__code",
-            "packaging_quantity",
-            "loose_quantity",
-        )
-    }
     lines = []
     for row in rows:
         line = DocumentLine(
@@ -40,12 +29,11 @@ def as_posted(document: Document) -> Document:
         )
         if row.lot_id is not None:
             line.lot = lots[row.lot_id]
-        how = entered[row.id]
-        line.decimals = how["product__decimals"]
-        line.packaging_quantity = how["packaging_quantity"]
-        line.loose_quantity = how["loose_quantity"]
-        if how["packaging_id"] is not None:
-            line.packaging = Packaging(id=how["packaging_id"], code=how["packaging__code"])
+        line.decimals = row.decimals
+        line.packaging_quantity = row.packaging_quantity
+        line.loose_quantity = row.loose_quantity
+        if row.packaging_id is not None:
+            line.packaging = Packaging(id=row.packaging_id, code=row.packaging_code)
         line.reserved = 0
         lines.append(line)
     # What prefetch_related leaves behind: document.lines.all() serves these rows.

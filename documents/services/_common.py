@@ -39,7 +39,8 @@ def _lock_draft(document_id: int, verb: str) -> Document:
 
 
 class PostingLine(NamedTuple):
-    """A document line as posting reads it (one row of _LINES_TO_POST, in its column order)."""
+    """A document line as posting reads it (one row of _LINES_TO_POST, in its column order;
+    posting itself reads the rest too: documents.services.active)."""
 
     id: int
     product_id: int
@@ -49,6 +50,14 @@ class PostingLine(NamedTuple):
     destination_location_id: int | None
     lot_id: int | None
     is_serial: bool | None  # the lot's
+    # The product's, and how the line was entered: what the answer to a posting shows.
+    sku: str = ""
+    product_active: bool = True
+    decimals: int = 0
+    packaging_id: int | None = None
+    packaging_code: str | None = None
+    packaging_quantity: int | None = None
+    loose_quantity: int | None = None
 
 
 # Plain SQL on the posting path: the same on both databases, without the ORM's compiling.

@@ -3,7 +3,7 @@
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from documents import metrics, signals
@@ -20,12 +20,10 @@ from documents.models import (
 from documents.services._common import (
     PostingLine,
     _create_numbered,
-    _lines_to_post,
-    _lock,
     _stock_effects,
 )
 from documents.services.actions import POST, require_state
-from documents.services.active import refuse_inactive
+from documents.services.active import lines_for_posting, lock_for_posting, refuse_inactive
 from documents.services.permissions import _require, post_permissions
 from documents.services.reservations import _consume
 from documents.services.returns import _check_return
@@ -57,7 +55,7 @@ def document_post(
     """
     try:
         with transaction.atomic():
-            document = _lock(document_id)
+            document = lock_for_posting(document_id)
             _require(user, post_permissions(document.doc_type), f"post {document.doc_type}s")
             require_state(
                 document,
@@ -73,24 +71,28 @@ def document_post(
                 raise ValidationError(
                     {"lines": ["Shipped quantities are given for reserved documents only."]}
                 )
-            lines = _lines_to_post(document.pk)
+            was_reserved = document.status == Status.RESERVED
+            # Marked posted before the stock rows are locked, in the statement reading the
+            # lines (a refusal below rolls it back with everything else). Not a return: its
+            # check counts the posted returns of its shipment.
+            now = timezone.now()
+            marked = connection.vendor == "postgresql" and document.doc_type != DocType.RETURN
+            lines = lines_for_posting(document, posted_at=now if marked else None, user=user)
             if not lines:
                 raise EmptyDocument(f"{document.number} has no lines to post.")
             _refuse_shipping_nothing(lines, shipped)
             refuse_inactive(document, lines)
-            was_reserved = document.status == Status.RESERVED
             if document.doc_type == DocType.RETURN:
                 _check_return(document, lines)
             if was_reserved:
                 consuming, owed = _consume(document, lines, shipped or {})
             else:
                 (changes, takes), owed = _stock_effects(document, lines), {}
-            # Marked posted before the stock rows are locked: one statement less while they
-            # are held (a failure below rolls it back with everything else).
-            document.status = Status.POSTED
-            document.posted_at = timezone.now()
-            document.posted_by = user
-            document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
+            document.status, document.posted_at, document.posted_by = Status.POSTED, now, user
+            if marked:
+                document.updated_at = now
+            else:
+                document.save(update_fields=["status", "posted_at", "posted_by", "updated_at"])
             if was_reserved:
                 reservations, ship, destinations = consuming
                 moved = stock_consume(

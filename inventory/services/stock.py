@@ -31,10 +31,14 @@ from inventory.services.stock_rows import (
     _add_quantities,
     _create_growing_rows,
     _destination_keys,
-    _lock_and_add,
+    _ledger_rows,
+    _ledger_step,
+    _lock_and_add_step,
     _lock_quants,
     _lock_totals,
     _lock_warehouse_rows,
+    _quants_step,
+    _run_in_order,
     _write_ledger,
 )
 from inventory.services.stock_types import (
@@ -204,34 +208,44 @@ def _roll_up(plan: _Plan, locked: dict[QuantKey, _Locked]) -> _Deltas | None:
 def _persist(deltas: _Deltas, plan: _Plan, locked, document_id, is_reversal, now) -> None:
     """Phase three: add the deltas level by level in lock order, then write the ledger."""
     quant_deltas, warehouse_deltas, product_deltas = deltas
+    rows = _ledger_rows(plan.moves, locked, document_id, is_reversal, now)
+    plan.result.movements = len(rows)
+    if connection.vendor == "postgresql":
+        # One statement for every level and the ledger, in lock order: one round trip while
+        # the locks are held. PostgreSQL itself refuses a bigint overflow (DataError, answered
+        # as the limit).
+        steps = [_quants_step({locked[k].id: d for k, d in quant_deltas.items()}, now)]
+        if warehouse_deltas:
+            steps.append(_lock_and_add_step(WarehouseInventory, warehouse_deltas, now))
+        if product_deltas:
+            totals = {(p,): d for p, d in product_deltas.items()}
+            steps.append(_lock_and_add_step(Inventory, totals, now))
+        if rows:
+            steps.append(_ledger_step(rows))
+        _run_in_order(steps)
+        return
     _add_quantities(
         Quant,
         {locked[k].id: d for k, d in quant_deltas.items()},
         now,
         arriving=[locked[k].id for k, (dq, _) in quant_deltas.items() if dq > 0],
     )
-    if connection.vendor == "postgresql":
-        # Lock and add in one statement per level: fewer round trips while the locks are held.
-        # PostgreSQL itself refuses a bigint overflow (DataError, answered as the limit).
-        _lock_and_add(WarehouseInventory, warehouse_deltas, now)
-        _lock_and_add(Inventory, {(p,): d for p, d in product_deltas.items()}, now)
-    else:
-        warehouse_rows = _lock_warehouse_rows(sorted(warehouse_deltas))
-        totals = _lock_totals(sorted(product_deltas))
-        for key, (delta, _) in warehouse_deltas.items():
-            _check_bound(warehouse_rows[key][1] + delta)
-        for product_id, (delta, _) in product_deltas.items():
-            _check_bound(totals.get(product_id, 0) + delta)
-        if warehouse_deltas:
-            _add_quantities(
-                WarehouseInventory,
-                {warehouse_rows[k][0]: d for k, d in warehouse_deltas.items()},
-                now,
-            )
-        if product_deltas:
-            _add_quantities(Inventory, product_deltas, now)
-    if plan.moves:
-        plan.result.movements = _write_ledger(plan.moves, locked, document_id, is_reversal, now)
+    warehouse_rows = _lock_warehouse_rows(sorted(warehouse_deltas))
+    totals = _lock_totals(sorted(product_deltas))
+    for key, (delta, _) in warehouse_deltas.items():
+        _check_bound(warehouse_rows[key][1] + delta)
+    for product_id, (delta, _) in product_deltas.items():
+        _check_bound(totals.get(product_id, 0) + delta)
+    if warehouse_deltas:
+        _add_quantities(
+            WarehouseInventory,
+            {warehouse_rows[k][0]: d for k, d in warehouse_deltas.items()},
+            now,
+        )
+    if product_deltas:
+        _add_quantities(Inventory, product_deltas, now)
+    if rows:
+        _write_ledger(rows)
 
 
 def _allocate(take, keys, locked, balances, moves) -> Shortage | None:

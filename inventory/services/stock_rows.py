@@ -161,15 +161,50 @@ def _lock_totals(products: list[int]) -> dict[int, int]:
 
 _KEYS = {WarehouseInventory: ("warehouse_id", "product_id"), Inventory: ("product_id",)}
 
+# One data-modifying step of the persisting statement: (name, CTEs with a {gate} to wait on the
+# step before, their parameters in text order).
+Step = tuple[str, str, list]
 
-def _lock_and_add(model, deltas: dict[tuple, tuple[int, int]], now) -> None:
-    """PostgreSQL: lock ``model``'s rows of ``deltas`` ({key columns: (quantity, reserved)}) in
-    key order and add the deltas, in one statement. The MATERIALIZED CTE emits the rows sorted
-    and locks each as it emits it, and the UPDATE touches only rows it has emitted, so the locks
-    are taken in the global order; a row changed meanwhile is re-read by the UPDATE (READ
-    COMMITTED)."""
-    if not deltas:
-        return
+
+def _run_in_order(steps: list[Step]) -> None:
+    """PostgreSQL: run ``steps`` as one statement, each strictly after the one before.
+
+    Each step is a data-modifying CTE whose rows wait on an InitPlan counting what the step
+    before returned, so the step before runs to its end first and the row locks are taken
+    level by level, in the global order, as if the steps were separate statements.
+    """
+    ctes, params, before = [], [], None
+    for name, sql, step_params in steps:
+        gate = f"(SELECT count(*) FROM {before}) >= 0" if before else "TRUE"
+        ctes.append(sql.replace("{gate}", gate))
+        params += step_params
+        before = name
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT count(*) FROM {before}", params)
+
+
+def _quants_step(deltas: dict[int, tuple[int, int]], now) -> Step:
+    """Add ``deltas`` ({quant id: (quantity, reserved)}) to the quants, locked already: a join
+    against arrays, linear in the rows (a CASE with one branch per row is quadratic). A quant
+    that was empty and receives stock starts its first-in date now."""
+    return (
+        "quants_added",
+        "quants_added AS (UPDATE stock_quants AS t SET quantity = t.quantity + d.dq, "
+        "reserved = t.reserved + d.dr, updated_at = %s, "
+        "received_at = CASE WHEN t.quantity = 0 AND d.dq > 0 THEN %s ELSE t.received_at END, "
+        "holds_serial = t.is_serial AND t.quantity + d.dq > 0 "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS d(pk, dq, dr) "
+        "WHERE t.id = d.pk AND {gate} RETURNING 1)",
+        [now, now, list(deltas), [d[0] for d in deltas.values()], [d[1] for d in deltas.values()]],
+    )
+
+
+def _lock_and_add_step(model, deltas: dict[tuple, tuple[int, int]], now) -> Step:
+    """Lock ``model``'s rows of ``deltas`` ({key columns: (quantity, reserved)}) in key order
+    and add the deltas. The MATERIALIZED CTE emits the rows sorted and locks each as it emits
+    it, and the UPDATE touches only rows it has emitted, so the locks are taken in the global
+    order; a row changed meanwhile is re-read by the UPDATE (READ COMMITTED). PostgreSQL itself
+    refuses a bigint overflow (DataError, answered as the limit)."""
     table, columns = model._meta.db_table, _KEYS[model]
     arrays = [list(a) for a in zip(*deltas, strict=True)]
     keys = ", ".join("%s::bigint[]" for _ in columns)
@@ -177,52 +212,27 @@ def _lock_and_add(model, deltas: dict[tuple, tuple[int, int]], now) -> None:
     match = " AND ".join(f"t.{c} = k.k{i}" for i, c in enumerate(columns))
     order = ", ".join(f"t.{c}" for c in columns)
     pk = model._meta.pk.column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH locked AS MATERIALIZED ("
-            f"  SELECT t.{pk} AS pk, k.dq, k.dr FROM {table} t"
-            f"  JOIN unnest({keys}, %s::bigint[], %s::bigint[]) AS k({names}, dq, dr) ON {match}"
-            f"  ORDER BY {order} FOR UPDATE OF t) "
-            f"UPDATE {table} AS t SET quantity = t.quantity + locked.dq, "
-            f"reserved = t.reserved + locked.dr, updated_at = %s "
-            f"FROM locked WHERE t.{pk} = locked.pk",
-            [*arrays, [d[0] for d in deltas.values()], [d[1] for d in deltas.values()], now],
-        )
+    return (
+        f"{table}_added",
+        f"{table}_locked AS MATERIALIZED ("
+        f"SELECT t.{pk} AS pk, k.dq, k.dr FROM {table} t "
+        f"JOIN unnest({keys}, %s::bigint[], %s::bigint[]) AS k({names}, dq, dr) ON {match} "
+        f"WHERE {{gate}} ORDER BY {order} FOR UPDATE OF t), "
+        f"{table}_added AS (UPDATE {table} AS t SET quantity = t.quantity + l.dq, "
+        f"reserved = t.reserved + l.dr, updated_at = %s "
+        f"FROM {table}_locked AS l WHERE t.{pk} = l.pk RETURNING 1)",
+        [*arrays, [d[0] for d in deltas.values()], [d[1] for d in deltas.values()], now],
+    )
 
 
 def _add_quantities(
     model, deltas: dict[int, tuple[int, int]], now, arriving: Sequence[int] = ()
 ) -> None:
-    """Add ``deltas`` ({primary key: (quantity, reserved)}) to the rows in one statement.
+    """SQLite: add ``deltas`` ({primary key: (quantity, reserved)}) to the rows in one statement.
 
     ``arriving`` (quants only): rows receiving stock; one that was empty starts its first-in
     date now.
     """
-    if connection.vendor == "postgresql":
-        # A join against arrays: linear in the rows and always three parameters, where a
-        # CASE with one branch per row is quadratic (each row walks the branches).
-        table, pk = model._meta.db_table, model._meta.pk.column
-        received = (
-            ", received_at = CASE WHEN t.quantity = 0 AND d.dq > 0 THEN %s "
-            "ELSE t.received_at END, holds_serial = t.is_serial AND t.quantity + d.dq > 0"
-            if model is Quant
-            else ""
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS t SET quantity = t.quantity + d.dq, "
-                f"reserved = t.reserved + d.dr, updated_at = %s{received} "
-                f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS d(pk, dq, dr) "
-                f"WHERE t.{pk} = d.pk",
-                [
-                    now,
-                    *([now] if model is Quant else []),
-                    list(deltas),
-                    [d[0] for d in deltas.values()],
-                    [d[1] for d in deltas.values()],
-                ],
-            )
-        return
 
     def column(name, index):
         return F(name) + Case(
@@ -261,8 +271,9 @@ _LEDGER_COLUMNS = (
 )
 
 
-def _write_ledger(moves, locked, document_id, is_reversal, now) -> int:
-    """One row per (line, quant) moved, in quant order, each with the quant's balance after it."""
+def _ledger_rows(moves, locked, document_id, is_reversal, now) -> list[tuple]:
+    """One row per (line, quant) moved, in quant order, each with the quant's balance after it
+    (columns as _LEDGER_COLUMNS)."""
     balance = {key: q.quantity for key, q in locked.items()}
     rows = []
     for (line_id, key), delta in sorted(
@@ -285,18 +296,24 @@ def _write_ledger(moves, locked, document_id, is_reversal, now) -> int:
                 now,
             )
         )
-    if connection.vendor == "postgresql":
-        # One statement over arrays, column by column: no model instance per row.
-        types = ["bigint"] * 9 + ["boolean", "timestamptz"]
-        columns = list(zip(*rows, strict=True))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {StockMovement._meta.db_table} ({', '.join(_LEDGER_COLUMNS)}) "
-                f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})",
-                [list(c) for c in columns],
-            )
-    else:
-        StockMovement.objects.bulk_create(
-            StockMovement(**dict(zip(_LEDGER_COLUMNS, row, strict=True))) for row in rows
-        )
-    return len(rows)
+    return rows
+
+
+def _ledger_step(rows: list[tuple]) -> Step:
+    """PostgreSQL: the ledger rows in one INSERT over arrays, column by column."""
+    types = ["bigint"] * 9 + ["boolean", "timestamptz"]
+    table = StockMovement._meta.db_table
+    return (
+        "ledger_written",
+        f"ledger_written AS (INSERT INTO {table} ({', '.join(_LEDGER_COLUMNS)}) "
+        f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) "
+        "WHERE {gate} RETURNING 1)",
+        [list(c) for c in zip(*rows, strict=True)],
+    )
+
+
+def _write_ledger(rows: list[tuple]) -> None:
+    """SQLite: the ledger rows, one model instance each."""
+    StockMovement.objects.bulk_create(
+        StockMovement(**dict(zip(_LEDGER_COLUMNS, row, strict=True))) for row in rows
+    )
