@@ -24,8 +24,8 @@ FLAGS = {
 }
 
 
-# Enough of each kind to page through and to post against, small beside the bulk: at some
-# 30 ms a document they add about a minute (BENCHMARKS.md).
+# Enough of each kind to page through and to post against, small beside the bulk: some
+# 3 minutes on two busy cores (docs/operations.md, "Load data").
 SERVICE_DOCUMENTS = 2_000
 
 
@@ -80,14 +80,6 @@ class Command(BaseCommand):
             # What the daily ledger_partitions run would have closed over these two years.
             closed = close_months()
             self.say(f"ledger closed monthly ({len(closed)} months)")
-            # After the closings: these movements are now, in a month no closing covers yet.
-            codes = [f"LG{w:02d}" for w in range(sizes.warehouses)]
-            warehouses = Warehouse.objects.filter(code__in=codes).order_by("code")
-            post_through_services(
-                count=service_documents,
-                warehouse_ids=list(warehouses.values_list("pk", flat=True)),
-                say=self.say,
-            )
             with connection.cursor() as cursor:
                 # VACUUM too: the visibility map lets index-only scans skip the heap, as on a
                 # database autovacuum has been through.
@@ -95,6 +87,16 @@ class Command(BaseCommand):
                 cursor.execute("SET statement_timeout = 0")
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
             self.say("vacuumed and analyzed")
+            # After the closings: these movements are now, in a month no closing covers yet.
+            # After ANALYZE: without statistics, a return's check of its shipment's ledger
+            # is planned badly (about 15 times slower).
+            codes = [f"LG{w:02d}" for w in range(sizes.warehouses)]
+            warehouses = Warehouse.objects.filter(code__in=codes).order_by("code")
+            post_through_services(
+                count=service_documents,
+                warehouse_ids=list(warehouses.values_list("pk", flat=True)),
+                say=self.say,
+            )
             if not no_reconcile:
                 self.reconcile()
 
