@@ -1,7 +1,7 @@
 """Reads at a million documents and ten million ledger rows: p50/p95 and the plan's shape.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wms_big DB_STATEMENT_TIMEOUT=0 \
-        python manage.py generate_load_data            # once: ~9 min on 2 busy cores
+        python manage.py generate_load_data            # once: ~12 min on 2 busy cores
     DATABASE_URL=... DB_STATEMENT_TIMEOUT=0 python bench/reads_at_scale.py [--repeat 15]
 
 Each read runs --repeat times through its selector (the queryset the API and admin use) and,

@@ -15,6 +15,9 @@ The shape is arithmetic, so every figure is known without reading anything back:
   (one unit of a quant each, with its reservation row) and cancelled drafts;
 * quants, warehouse rows and product totals are then summed from what was written.
 
+What has no closed form (posted transfers, returns of posted shipments, reversals of cancelled
+postings, backorders) the command then makes through documents' services: documents/loadgen.py.
+
 Foreign keys and triggers are off for the bulk load (``session_replication_role = replica``): a
 deferred foreign-key check per row would queue tens of millions of events. Every id written is
 computed from ids that exist, and reconcile_stock checks the result.
