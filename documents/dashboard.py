@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from documents.models import DocType, Document, PostingFailure, Status
@@ -28,6 +27,7 @@ from inventory.selectors import (
     ledger,
     lots_expiring_in_stock,
     reorder_point_list,
+    stock_per_warehouse,
 )
 from warehouses.models import Warehouse
 
@@ -136,16 +136,13 @@ def _stock_figures(now: datetime, today: date) -> tuple[list[WarehouseStock], in
 
 
 def _stock_by_warehouse() -> list[WarehouseStock]:
-    rows = (
-        Warehouse.objects.filter(is_active=True)
-        .annotate(
-            products=Count("stock", filter=Q(stock__quantity__gt=0)),
-            units=Coalesce(Sum("stock__quantity"), 0),
-        )
+    sums = stock_per_warehouse()
+    return [
+        WarehouseStock(pk, code, name, *sums.get(pk, (0, 0)))
+        for pk, code, name in Warehouse.objects.filter(is_active=True)
         .order_by("code")
-        .values_list("id", "code", "name", "products", "units")
-    )
-    return [WarehouseStock(*row) for row in rows]
+        .values_list("id", "code", "name")
+    ]
 
 
 def _drafts_waiting() -> list[DraftsWaiting]:

@@ -30,6 +30,7 @@ from inventory.selectors.stock import (
     stock_as_of,
     stock_by_product,
     stock_list,
+    stock_per_warehouse,
     warehouse_stock,
     warehouse_stock_as_of,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "warehouse_stock_as_of",
     "stock_by_product",
     "stock_list",
+    "stock_per_warehouse",
     "register_check",
     "stock_mismatches",
     "warehouse_stock",
