@@ -69,9 +69,13 @@ def _sent(connection) -> bool:
 
 
 def install(sender, connection, **kwargs) -> None:
-    """connection_created receiver: wrap every PostgreSQL connection's statements."""
+    """connection_created receiver: wrap every PostgreSQL connection's statements.
+
+    First in the list (the outermost wrapper), not last: a connection can be (re)made inside a
+    ``with connection.execute_wrapper(...)`` block, whose exit pops the *last* wrapper; appended,
+    the audit wrapper would be the one popped and the block's own would stay for good."""
     if (
         connection.vendor == "postgresql"
         and audit_context_wrapper not in connection.execute_wrappers
     ):
-        connection.execute_wrappers.append(audit_context_wrapper)
+        connection.execute_wrappers.insert(0, audit_context_wrapper)

@@ -1,5 +1,7 @@
 """Every change of audited data is recorded with who, through what, the request and the fields."""
 
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -168,3 +170,34 @@ def test_webhook_secrets_are_masked(settings):
     rotation = events("subscription", pk)[-1]
     assert rotation.changes["secret"] == ["***", "***"]
     assert rotation.changes["previous_secret"] == [None, "***"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_made_inside_another_wrapper_keeps_the_audit_context():
+    """`execute_wrapper` pops the last wrapper on exit: the audit wrapper, installed when a
+    thread's first connection is made, must not be the one it pops (a profiler or query logger
+    wrapped around a worker's first request did exactly that)."""
+    from audit.connection import audit_context_wrapper
+
+    def spy(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    seen = {}
+
+    def first_request_of_a_thread():  # a new thread: a new connection object, no wrappers yet
+        try:
+            with connection.execute_wrapper(spy):
+                connection.ensure_connection()  # connection_created fires inside the block
+            seen["wrappers"] = list(connection.execute_wrappers)
+            with acting(actor="wrapped", via="test"):
+                seen["product"] = ProductFactory()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_request_of_a_thread)
+    thread.start()
+    thread.join()
+    assert seen["wrappers"] == [audit_context_wrapper]
+    (created,) = events("product", seen["product"].pk)
+    assert (created.actor, created.via) == ("wrapped", "test")
