@@ -21,6 +21,13 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": _VIEW,
     }
 
+    def _queryset(self, view):
+        """The check needs only the view's model: take it from the class's queryset when there
+        is one, instead of building the request's queryset (annotated, for some lists) a second
+        time before the view builds it again."""
+        queryset = getattr(type(view), "queryset", None)
+        return queryset if queryset is not None else super()._queryset(view)
+
     def has_permission(self, request, view):
         authenticated = bool(request.user and request.user.is_authenticated)
         if authenticated and not hasattr(view, request.method.lower()):
