@@ -84,8 +84,13 @@ class Command(BaseCommand):
                 # VACUUM too: the visibility map lets index-only scans skip the heap, as on a
                 # database autovacuum has been through.
                 # (Inside a caller's transaction, a test's, VACUUM cannot run: ANALYZE only.)
+                # It waits for autovacuum (or anyone's maintenance) on a table rather than give
+                # up after the request's lock budget; both settings go back afterwards.
                 cursor.execute("SET statement_timeout = 0")
+                cursor.execute("SET lock_timeout = 0")
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+                cursor.execute("RESET lock_timeout")
+                cursor.execute("RESET statement_timeout")
             self.say("vacuumed and analyzed")
             # After the closings: these movements are now, in a month no closing covers yet.
             # After ANALYZE: without statistics, a return's check of its shipment's ledger
