@@ -125,7 +125,15 @@ class Cluster:
         return f"postgres://postgres@{self.host}:{self.port}/{dbname}"
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+        try:
+            self._run(
+                "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start"
+            )
+        except subprocess.CalledProcessError as failed:
+            # The cluster (and its log) is removed with the test: say why it did not start.
+            log = self.log.read_text(errors="replace") if self.log.exists() else "(no log)"
+            tail = "\n".join(log.splitlines()[-20:])
+            raise RuntimeError(f"PostgreSQL did not start; the end of its log:\n{tail}") from failed
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
