@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.inventory.load_data import SMALL
+from tests.wms.helpers import url_of_test_database
 
 pytestmark = pytest.mark.postgres
 
@@ -35,10 +36,7 @@ def _hold_maintenance_lock(dsn, waiter_pid, held, done):
 @pytest.mark.django_db
 def test_the_analyze_waits_for_a_table_held_by_maintenance(settings):
     assert settings.DB_LOCK_TIMEOUT < 4
-    params = connection.get_connection_params()
-    dsn = psycopg.conninfo.make_conninfo(
-        **{k: v for k, v in params.items() if k in ("host", "port", "user", "password", "dbname")}
-    )
+    dsn = url_of_test_database()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
