@@ -18,7 +18,10 @@ from tests.chaos.cluster import Cluster, bindir
 from tests.chaos.conftest import Server, loopback_env
 from tests.wms.helpers import run_manage, run_snippet
 
-PG_PORT = int(os.environ.get("TOPOLOGY_PG_PORT", "55450"))
+# Both bases lie below Linux's ephemeral range (32768-60999): a port in it can be taken at any
+# moment by an outgoing connection of the suite running beside this one, and then a cluster
+# cannot bind ("Address already in use").
+PG_PORT = int(os.environ.get("TOPOLOGY_PG_PORT", "25450"))
 PORT_BASE = int(os.environ.get("TOPOLOGY_PORT_BASE", "18160"))
 DATABASE = "wms_topology"
 
